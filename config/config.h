@@ -1,0 +1,142 @@
+// The configuration as typed structs, parsed once from YAML by
+// config_loader.cc (the only yaml-cpp user). Every key has a default here;
+// docs/configuration.md documents each one.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "common/time.h"
+
+namespace tributary::config {
+
+// Where a value came from, for error messages ("file:line:column").
+struct SourceMark {
+  std::string file;
+  int line = 0;    // 1-based, 0 when unknown
+  int column = 0;  // 1-based
+  std::string ToString() const;
+};
+
+struct StorageConfig {
+  std::string path = "var/tributary.db";
+  std::size_t keep_items = 1000;  // per feed
+  Seconds keep_age{Seconds{180LL * 24 * 3600}};
+};
+
+// Defaults for every feed; each feed may override most of them.
+struct FetchConfig {
+  Seconds interval{30 * 60};
+  Seconds min_interval{5 * 60};
+  Seconds max_interval{24 * 3600};
+  Seconds max_backoff{24 * 3600};
+  Seconds timeout{60};
+  Seconds connect_timeout{10};
+  std::int64_t max_body_bytes = 16 * 1024 * 1024;
+  std::string user_agent;  // empty: "Tributary/<version> (+https://...)"
+  int max_transfers = 32;
+  int max_per_host = 2;
+  std::chrono::milliseconds host_spacing{500};
+  int max_redirects = 5;
+};
+
+struct FeedConfig {
+  std::string url;   // as written (identity of the feed)
+  std::string name;  // empty: the feed's own title
+  std::vector<std::string> categories;
+  std::string author;
+  std::optional<Seconds> interval;
+  std::string user_agent;
+  std::map<std::string, std::string> headers;
+  std::string ca_file;
+  bool insecure_tls = false;
+  std::string proxy;
+  std::string username;
+  std::string password_file;
+  std::string password_env;
+  std::string cookie;
+  std::optional<std::size_t> keep_items;
+  std::optional<Seconds> keep_age;
+  std::string timezone;  // for dates with no zone; empty: UTC
+  SourceMark mark;
+};
+
+struct OutputConfig {
+  std::string type;    // "feed" or "markdown"
+  std::string format;  // feed: "atom", "rss", "json"
+  std::string path;    // file to write (feed)
+  std::string url_path;  // served at (feed), e.g. "/all.atom"
+  std::string title = "Tributary";
+  std::size_t max_items = 100;
+  std::optional<Seconds> max_age;
+  std::vector<std::string> categories;  // selection: folders
+  std::vector<std::string> feeds;       // selection: feed names or URLs
+  std::vector<std::string> include;     // keywords, any must match
+  std::vector<std::string> exclude;     // keywords, none may match
+  bool collapse_duplicates = true;
+  // markdown
+  std::string template_name = "hexo";  // shipped name or a path
+  std::string dir;
+  bool export_back_catalogue = true;
+  // run after this output wrote something (argv, no shell)
+  std::vector<std::string> command;
+  Seconds command_timeout{300};
+  SourceMark mark;
+};
+
+struct ServerConfig {
+  bool enabled = true;
+  std::string listen = "127.0.0.1:8080";
+  int max_connections = 256;
+};
+
+struct DigestConfig {
+  std::string name;
+  std::string schedule = "daily 07:00";
+  std::string timezone = "UTC";
+  std::string from;
+  std::vector<std::string> to;
+  std::string subject = "{{name}} digest {{date}}";
+  std::vector<std::string> categories;
+  std::vector<std::string> feeds;
+  std::vector<std::string> include;
+  std::vector<std::string> exclude;
+  std::size_t max_items = 200;
+  std::size_t max_items_per_feed = 20;
+  bool send_empty = false;
+  std::string delivery = "maildir:var/mail";
+  std::string password_file;
+  std::string password_env;
+  SourceMark mark;
+};
+
+struct Config {
+  std::string source_path;  // the file it was read from
+  StorageConfig storage;
+  FetchConfig fetch;
+  std::vector<FeedConfig> feeds;  // including those from feed_lists
+  std::vector<std::string> feed_lists;
+  std::vector<OutputConfig> outputs;
+  ServerConfig server;
+  std::vector<DigestConfig> digests;
+  Seconds output_interval{60};  // regenerate outputs at most this often
+  std::vector<std::string> tracking_parameters;  // extra ones, besides built-ins
+};
+
+// Reads and validates a config file. A bad file is rejected whole: the
+// error names file, line, column and key.
+Result<Config> LoadConfig(const std::string& path);
+// Same from text (file_name is used in messages; relative feed_lists are
+// resolved against base_dir).
+Result<Config> ParseConfig(const std::string& yaml_text, const std::string& file_name,
+                           const std::string& base_dir);
+
+// The display name of a feed: its configured name, else its URL.
+std::string FeedDisplayName(const FeedConfig& feed);
+
+}  // namespace tributary::config

@@ -1,0 +1,82 @@
+// Fetcher: fetches one feed document asynchronously. The real implementation
+// (CurlFetcher) drives libcurl's multi interface from the io_context; tests
+// use a fake. A 304 is a success (kNotModified), never an error.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/time.h"
+
+namespace tributary::feeds {
+
+struct FetchLimits {
+  std::int64_t max_body_bytes = 16 * 1024 * 1024;  // after decompression
+  std::chrono::milliseconds total_timeout{60'000};
+  std::chrono::milliseconds connect_timeout{10'000};
+  long low_speed_bytes_per_second = 100;  // abort below this rate...
+  std::chrono::seconds low_speed_window{20};  // ...sustained this long
+  int max_redirects = 5;
+};
+
+struct FetchRequest {
+  std::string url;  // http://, https:// or file://
+  std::string etag;           // sent as If-None-Match when not empty
+  std::string last_modified;  // sent as If-Modified-Since when not empty
+  FetchLimits limits;
+  std::string user_agent;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra request headers
+  bool allow_file = false;  // file:// allowed (only when configured so)
+  std::string ca_file;      // extra CA bundle for TLS
+  bool insecure_tls = false;
+  std::string proxy;
+  std::string username;  // basic auth
+  std::string password;
+  std::string cookie;
+};
+
+struct FetchResult {
+  enum class Status { kOk, kNotModified, kFailed };
+  Status status = Status::kFailed;
+  long http_status = 0;
+  std::string body;  // decoded (decompressed) bytes, kOk only
+  std::string content_type;
+  std::string etag;
+  std::string last_modified;
+  std::string cache_control;
+  std::string expires;
+  std::string effective_url;  // after redirects
+  // Set when the chain of redirects was all permanent (301/308).
+  std::string permanent_redirect_url;
+  std::optional<std::chrono::seconds> retry_after;  // 429/503
+  // Stable error class: "timeout", "dns", "connect", "tls", "http_4xx",
+  // "http_5xx", "http_410", "http_429", "body_too_large",
+  // "too_many_redirects", "redirect_scheme_denied", "blocked_address",
+  // "transfer_partial", "bot_challenge", "io", "cancelled".
+  std::string error_class;
+  std::string error_message;  // for people; says what to do when it can
+  std::int64_t bytes_received = 0;
+  std::chrono::milliseconds duration{0};
+
+  bool ok() const { return status != Status::kFailed; }
+};
+
+class Fetcher {
+ public:
+  virtual ~Fetcher() = default;
+  // Starts a fetch. `done` is called exactly once, on the io_context's
+  // thread; it is never called from inside Fetch() itself.
+  virtual void Fetch(FetchRequest request, std::function<void(FetchResult)> done) = 0;
+  // Aborts every transfer in flight; their callbacks run with
+  // error_class "cancelled".
+  virtual void CancelAll() = 0;
+  // Transfers started and not yet completed.
+  virtual std::size_t InFlight() const = 0;
+};
+
+}  // namespace tributary::feeds

@@ -1,0 +1,147 @@
+// Store: everything Tributary keeps between runs. The interface is narrow and
+// named after the domain; it obeys and does not decide (dedup and retention
+// policy live in daemon/ingest). Every method is one transaction, so the
+// same decisions can later run against PostgreSQL. Not thread-safe: the
+// daemon calls it from one strand.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "common/time.h"
+
+namespace tributary::storage {
+
+using FeedId = std::int64_t;
+using ItemId = std::int64_t;
+
+// A subscribed feed. `key` is its identity in the config (the URL as the
+// admin wrote it) and never changes; `url` is where it is fetched now (it
+// moves on a confirmed permanent redirect).
+struct FeedRow {
+  FeedId id = 0;
+  std::string key;
+  std::string url;
+  std::string title;      // from the document
+  std::string site_link;  // from the document
+  std::string feed_uid;   // atom:id or equivalent, from the document
+};
+
+// Polling state of one feed. Survives restarts.
+struct FeedState {
+  std::string etag;
+  std::string last_modified;
+  std::optional<Timestamp> last_attempt;
+  std::optional<Timestamp> last_success;
+  std::optional<Timestamp> next_poll;
+  std::string last_error;   // message, empty after a success
+  std::string error_class;  // stable class, empty after a success
+  int error_count = 0;      // consecutive failures
+  long http_status = 0;
+  std::string redirect_candidate;  // permanent redirect target seen...
+  int redirect_seen = 0;           // ...this many times in a row
+  bool disabled = false;           // 410 Gone
+};
+
+struct EnclosureRecord {
+  std::string url;
+  std::string type;
+  std::optional<std::int64_t> length;
+};
+
+// One stored item of one feed (a row of `items`).
+struct ItemRecord {
+  ItemId id = 0;  // 0 before insertion
+  FeedId feed_id = 0;
+  std::string item_key;  // identity within the feed: guid, else link, else hash
+  std::string guid;      // as the feed gave it (may be empty)
+  std::string title;
+  std::string link;
+  std::string canonical_url;  // for cross-feed collapse
+  std::string author;
+  std::string summary;
+  std::string content;
+  std::vector<std::string> categories;
+  std::vector<EnclosureRecord> enclosures;
+  std::optional<Timestamp> published;
+  std::optional<Timestamp> updated;
+  Timestamp first_seen{};
+  Timestamp sort_time{};      // what outputs order by (ingest decides)
+  std::string content_hash;   // of title + content, to detect edits
+  std::uint64_t simhash = 0;  // near-duplicate fingerprint (0: none)
+};
+
+// Just enough of a stored item for ingest to decide new / edited / same.
+struct StoredItemKey {
+  ItemId id = 0;
+  std::string item_key;
+  std::string guid;
+  std::string link;
+  std::string title;
+  std::string content_hash;
+};
+
+// What one fetched document changes, committed all or nothing.
+struct DocumentChanges {
+  // Feed metadata from the document (empty strings leave values as they are).
+  std::string title;
+  std::string site_link;
+  std::string feed_uid;
+  std::vector<ItemRecord> inserts;
+  std::vector<ItemRecord> updates;  // id set; title/content/etc replaced, published kept
+  // Items whose identity key changed (GUID churn recognised by ingest).
+  std::vector<std::pair<ItemId, std::string>> rekeys;
+  FeedState state;
+};
+
+struct ItemQuery {
+  std::vector<FeedId> feeds;  // empty: all feeds
+  std::size_t limit = 100;
+  std::optional<Timestamp> since;     // sort_time >= since
+  std::optional<ItemId> after_id;     // id > after_id (digest cursors)
+  bool oldest_first = false;          // default newest first (sort_time, id)
+};
+
+struct StoreStats {
+  std::int64_t feeds = 0;
+  std::int64_t items = 0;
+  std::int64_t database_bytes = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Returns the feed with this config key, creating it (with `url`) if new.
+  virtual Result<FeedId> EnsureFeed(std::string_view key, std::string_view url) = 0;
+  virtual Result<std::vector<FeedRow>> ListFeeds() = 0;
+  virtual Result<FeedRow> GetFeed(FeedId feed) = 0;
+  virtual Result<void> SetFeedUrl(FeedId feed, std::string_view url) = 0;
+
+  virtual Result<FeedState> LoadFeedState(FeedId feed) = 0;
+  virtual Result<void> SaveFeedState(FeedId feed, const FeedState& state) = 0;
+
+  virtual Result<std::vector<StoredItemKey>> LoadItemKeys(FeedId feed) = 0;
+  // True if the feed once stored an item with this key and it was purged.
+  virtual Result<std::vector<std::string>> LoadTombstones(FeedId feed) = 0;
+  // Applies one fetched document in a single transaction.
+  virtual Result<void> CommitDocument(FeedId feed, const DocumentChanges& changes) = 0;
+
+  virtual Result<std::vector<ItemRecord>> QueryItems(const ItemQuery& query) = 0;
+  virtual Result<std::int64_t> CountItems(FeedId feed) = 0;
+  // Retention: deletes items of `feed` beyond the newest `keep_newest` and
+  // those with sort_time < `older_than`, leaving tombstones of their keys.
+  virtual Result<int> PurgeItems(FeedId feed, std::size_t keep_newest,
+                                 std::optional<Timestamp> older_than) = 0;
+  // Drops tombstones of `feed` whose keys are not in `still_served`.
+  virtual Result<int> PruneTombstones(FeedId feed,
+                                      const std::vector<std::string>& still_served) = 0;
+
+  virtual Result<StoreStats> Stats() = 0;
+};
+
+}  // namespace tributary::storage
