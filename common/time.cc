@@ -1,5 +1,10 @@
 #include "common/time.h"
 
+// date::parse trips g++ 12's -Wmaybe-uninitialized inside date.h itself (a
+// false positive on its internal `long double S`, reported at the point of
+// instantiation, so it must be silenced for the whole file).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
 #include <date/date.h>
 
 #include <sstream>
@@ -10,10 +15,6 @@ std::string FormatRfc3339(Timestamp t) { return date::format("%Y-%m-%dT%H:%M:%SZ
 
 std::string FormatRfc1123(Timestamp t) { return date::format("%a, %d %b %Y %H:%M:%S GMT", t); }
 
-// date::parse trips g++ 12's -Wmaybe-uninitialized inside date.h itself
-// (a false positive on its internal `long double S`).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 std::optional<Timestamp> ParseRfc3339(std::string_view text) {
   std::string s(text);
   // Accept "Z" or a numeric offset, with or without fractional seconds.
@@ -27,6 +28,5 @@ std::optional<Timestamp> ParseRfc3339(std::string_view text) {
   }
   return std::nullopt;
 }
-#pragma GCC diagnostic pop
 
 }  // namespace tributary
