@@ -1,0 +1,253 @@
+#include "daemon/app.h"
+
+#include <csignal>
+#include <optional>
+#include <thread>
+#include <utility>
+
+#include "common/asio.h"
+#include "common/log.h"
+#include "daemon/feed_specs.h"
+#include "daemon/http_server.h"
+#include "daemon/outputs.h"
+#include "daemon/poller.h"
+#include "daemon/service_notify.h"
+#include "feeds/curl_fetcher.h"
+#include "storage/sqlite_store.h"
+
+namespace tributary::daemon {
+
+struct Daemon::Impl {
+  Impl(config::Config config_in, std::string path, const Clock& clock_in)
+      : config(std::move(config_in)),
+        config_path(std::move(path)),
+        clock(clock_in),
+        parse_pool(std::max(1u, std::thread::hardware_concurrency())),
+        signals(io),
+        output_timer(io) {}
+
+  Result<void> Open();
+  void Apply(const config::Config& next);
+  void Reload();
+  void ScheduleOutputs();
+  void RegenerateOutputs();
+  void Shutdown();
+  void WaitForSignal();
+
+  config::Config config;
+  std::string config_path;
+  const Clock& clock;
+  asio::io_context io;
+  asio::thread_pool parse_pool;
+  asio::signal_set signals;
+  asio::steady_timer output_timer;
+  bool output_pending = false;
+  std::chrono::steady_clock::time_point last_output{};
+  int generation = 1;
+  bool stopping = false;
+
+  std::unique_ptr<storage::SqliteStore> store;
+  std::unique_ptr<feeds::CurlFetcher> fetcher;
+  std::unique_ptr<Poller> poller;
+  std::unique_ptr<OutputBuilder> outputs;
+  std::unique_ptr<HttpServer> http;
+  std::vector<FeedSpec> specs;
+  ServiceNotifier notifier;
+};
+
+Result<void> Daemon::Impl::Open() {
+  auto opened = storage::SqliteStore::Open(config.storage.path);
+  if (!opened) return opened.error();
+  store = std::move(*opened);
+  fetcher = std::make_unique<feeds::CurlFetcher>(io);
+  auto built = BuildFeedSpecs(config, *store);
+  if (!built) return built.error();
+  specs = std::move(*built);
+  Poller::Options options;
+  options.max_transfers = config.fetch.max_transfers;
+  options.max_per_host = config.fetch.max_per_host;
+  options.host_spacing = config.fetch.host_spacing;
+  poller = std::make_unique<Poller>(io, *fetcher, *store, clock, parse_pool, options);
+  poller->SetFeeds(specs);
+  outputs = std::make_unique<OutputBuilder>(*store, clock);
+  outputs->Configure(config, specs);
+  return Ok();
+}
+
+// Applies a validated configuration to the running daemon without dropping
+// state: new feeds start, removed ones stop, outputs follow the new config.
+void Daemon::Impl::Apply(const config::Config& next) {
+  auto built = BuildFeedSpecs(next, *store);
+  if (!built) {
+    log::Error("reload rejected: {}; generation {} keeps running", built.error().ToString(),
+               generation);
+    return;
+  }
+  if (next.storage.path != config.storage.path) {
+    log::Warn("reload: storage.path changed; it takes effect after a restart");
+  }
+  if (next.server.listen != config.server.listen || next.server.enabled != config.server.enabled) {
+    log::Warn("reload: server settings changed; they take effect after a restart");
+  }
+  auto storage_path = config.storage.path;
+  auto server = config.server;
+  config = next;
+  config.storage.path = storage_path;
+  config.server = server;
+  specs = std::move(*built);
+  Poller::Options options;
+  options.max_transfers = config.fetch.max_transfers;
+  options.max_per_host = config.fetch.max_per_host;
+  options.host_spacing = config.fetch.host_spacing;
+  poller->SetOptions(options);
+  poller->SetFeeds(specs);
+  outputs->Configure(config, specs);
+  ++generation;
+  log::Info("configuration generation {} live: {} feeds, {} outputs", generation, specs.size(),
+            config.outputs.size());
+  notifier.Status("config generation " + std::to_string(generation) + ", " +
+                  std::to_string(specs.size()) + " feeds");
+  ScheduleOutputs();
+}
+
+void Daemon::Impl::Reload() {
+  log::Info("SIGHUP: reloading {}", config_path);
+  notifier.Reloading();
+  auto next = config::LoadConfig(config_path);
+  if (!next) {
+    log::Error("reload rejected, the running configuration (generation {}) stays: {}", generation,
+               next.error().ToString());
+  } else {
+    Apply(*next);
+  }
+  notifier.Ready();
+}
+
+// Outputs are regenerated after changes, at most once per output_interval.
+void Daemon::Impl::ScheduleOutputs() {
+  if (output_pending || stopping) return;
+  output_pending = true;
+  auto earliest = last_output + config.output_interval;
+  auto now = std::chrono::steady_clock::now();
+  auto wait = earliest > now ? earliest - now : std::chrono::steady_clock::duration::zero();
+  output_timer.expires_after(wait + std::chrono::milliseconds{200});
+  output_timer.async_wait([this](const boost::system::error_code& error) {
+    output_pending = false;
+    if (!error && !stopping) RegenerateOutputs();
+  });
+}
+
+void Daemon::Impl::RegenerateOutputs() {
+  last_output = std::chrono::steady_clock::now();
+  outputs->Regenerate(http.get());
+}
+
+void Daemon::Impl::Shutdown() {
+  if (stopping) return;
+  stopping = true;
+  notifier.Stopping();
+  log::Info("stopping: aborting {} transfer(s)", poller->InFlight());
+  poller->Stop();
+  output_timer.cancel();
+  signals.cancel();
+  notifier.Stop();
+  if (http) http->Stop();
+}
+
+void Daemon::Impl::WaitForSignal() {
+  signals.async_wait([this](const boost::system::error_code& error, int signal_number) {
+    if (error) return;
+    if (signal_number == SIGHUP) {
+      Reload();
+      WaitForSignal();
+      return;
+    }
+    log::Info("received {}", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+    Shutdown();
+  });
+}
+
+Daemon::Daemon(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Daemon::~Daemon() {
+  if (impl_) {
+    impl_->parse_pool.join();
+  }
+}
+
+Result<std::unique_ptr<Daemon>> Daemon::Create(config::Config config, std::string config_path,
+                                               const Clock& clock) {
+  auto impl = std::make_unique<Impl>(std::move(config), std::move(config_path), clock);
+  if (auto opened = impl->Open(); !opened) return opened.error();
+  return std::unique_ptr<Daemon>(new Daemon(std::move(impl)));
+}
+
+int Daemon::Run() {
+  Impl& d = *impl_;
+  d.signals.add(SIGTERM);
+  d.signals.add(SIGINT);
+  d.signals.add(SIGHUP);
+  d.WaitForSignal();
+  if (d.config.server.enabled) {
+    HttpServerOptions options;
+    options.listen = d.config.server.listen;
+    options.max_connections = static_cast<std::size_t>(d.config.server.max_connections);
+    options.clock = &d.clock;
+    d.http = std::make_unique<HttpServer>(d.io, options);
+    if (auto started = d.http->Start(); !started) {
+      log::Error("{}", started.error().ToString());
+      return 1;
+    }
+    log::Info("serving on http://{}", d.config.server.listen);
+  }
+  d.poller->OnChange([&d] { d.ScheduleOutputs(); });
+  d.RegenerateOutputs();
+  d.poller->Start();
+  d.notifier.Start(d.io, [&d] {
+    auto next = d.poller->NextDueIn();
+    if (d.poller->InFlight() > 0) {
+      return "polling " + std::to_string(d.poller->InFlight()) + "/" +
+             std::to_string(d.poller->FeedCount()) + " feeds";
+    }
+    return next ? "idle, next poll in " + std::to_string(next->count()) + " s"
+                : std::string("idle");
+  });
+  d.notifier.Ready();
+  log::Info("tributary {} running: {} feeds, {} outputs (config generation {})",
+            TRIBUTARY_VERSION, d.specs.size(), d.config.outputs.size(), d.generation);
+  d.io.run();
+  d.parse_pool.join();
+  log::Info("stopped cleanly");
+  return 0;
+}
+
+Result<RoundSummary> Daemon::PollOnce(const std::vector<std::string>& only_feeds) {
+  Impl& d = *impl_;
+  std::vector<storage::FeedId> ids;
+  if (!only_feeds.empty()) {
+    auto selected = SelectFeeds(d.specs, only_feeds);
+    if (!selected) return selected.error();
+    ids = std::move(*selected);
+  }
+  RoundSummary summary;
+  d.signals.add(SIGTERM);
+  d.signals.add(SIGINT);
+  d.signals.async_wait([&d](const boost::system::error_code& error, int) {
+    if (!error) d.Shutdown();
+  });
+  d.poller->RunRound(ids, [&d, &summary](std::vector<FeedOutcome> outcomes) {
+    for (const auto& outcome : outcomes) {
+      summary.feeds++;
+      if (!outcome.ok) summary.failed++;
+      summary.inserted += outcome.inserted;
+      summary.updated += outcome.updated;
+    }
+    d.signals.cancel();
+  });
+  d.io.run();
+  d.parse_pool.join();
+  if (!d.stopping) d.RegenerateOutputs();
+  return summary;
+}
+
+}  // namespace tributary::daemon

@@ -1,0 +1,29 @@
+// One function per CLI command; each returns the process exit code and
+// prints its own errors (naming the file, feed or key at fault).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/log.h"
+
+namespace tributary::daemon {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitDataError = 65;
+inline constexpr int kExitNoInput = 66;
+inline constexpr int kExitTempFail = 75;
+inline constexpr int kExitConfig = 78;
+
+int RunCommand(const std::string& config_path);
+int PollCommand(const std::string& config_path, const std::vector<std::string>& feeds);
+int ParseCommand(const std::string& file, bool json, const std::string& url,
+                 const std::string& content_type);
+int CheckConfigCommand(const std::string& config_path);
+int StatusCommand(const std::string& config_path, bool json);
+int DiscoverCommand(const std::string& target);
+int OpmlExportCommand(const std::string& config_path);
+
+}  // namespace tributary::daemon

@@ -1,0 +1,111 @@
+#include "daemon/feed_specs.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace tributary::daemon {
+namespace {
+
+Result<std::string> ReadSecret(const config::FeedConfig& feed) {
+  if (!feed.password_env.empty()) {
+    const char* value = std::getenv(feed.password_env.c_str());
+    if (value == nullptr) {
+      return Error{ErrorCode::kConfig,
+                   "environment variable " + feed.password_env + " (password_env) is not set",
+                   config::FeedDisplayName(feed)};
+    }
+    return std::string(value);
+  }
+  if (!feed.password_file.empty()) {
+    std::ifstream in(feed.password_file, std::ios::binary);
+    if (!in) {
+      return Error{ErrorCode::kConfig, "cannot read password_file " + feed.password_file,
+                   config::FeedDisplayName(feed)};
+    }
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    std::string secret = buffer.str();
+    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+    return secret;
+  }
+  return std::string();
+}
+
+}  // namespace
+
+std::string DefaultUserAgent() {
+  return std::string("Tributary/") + TRIBUTARY_VERSION + " (feed aggregator)";
+}
+
+Result<std::vector<FeedSpec>> BuildFeedSpecs(const config::Config& config, storage::Store& store) {
+  std::vector<FeedSpec> specs;
+  specs.reserve(config.feeds.size());
+  for (const auto& feed : config.feeds) {
+    auto id = store.EnsureFeed(feed.url, feed.url);
+    if (!id) return id.error();
+    auto secret = ReadSecret(feed);
+    if (!secret) return secret.error();
+
+    FeedSpec spec;
+    spec.id = *id;
+    spec.name = config::FeedDisplayName(feed);
+    spec.config = feed;
+
+    feeds::FetchRequest& request = spec.request;
+    request.url = feed.url;
+    request.allow_file = feed.url.rfind("file:", 0) == 0;
+    request.limits.max_body_bytes = config.fetch.max_body_bytes;
+    request.limits.total_timeout = config.fetch.timeout;
+    request.limits.connect_timeout = config.fetch.connect_timeout;
+    request.limits.max_redirects = config.fetch.max_redirects;
+    request.user_agent = !feed.user_agent.empty()          ? feed.user_agent
+                         : !config.fetch.user_agent.empty() ? config.fetch.user_agent
+                                                            : DefaultUserAgent();
+    for (const auto& [name, value] : feed.headers) request.headers.emplace_back(name, value);
+    request.ca_file = feed.ca_file;
+    request.insecure_tls = feed.insecure_tls;
+    request.proxy = feed.proxy;
+    request.username = feed.username;
+    request.password = *secret;
+    request.cookie = feed.cookie;
+
+    spec.poll.interval = feed.interval.value_or(config.fetch.interval);
+    spec.poll.min_interval = config.fetch.min_interval;
+    spec.poll.max_interval = config.fetch.max_interval;
+    spec.poll.max_backoff = config.fetch.max_backoff;
+    // An interval configured explicitly below the global floor is the
+    // admin's decision (tests and local feeds use seconds).
+    if (feed.interval && *feed.interval < spec.poll.min_interval) {
+      spec.poll.min_interval = *feed.interval;
+    }
+
+    spec.ingest.keep_items = feed.keep_items.value_or(config.storage.keep_items);
+    spec.ingest.keep_age = feed.keep_age.value_or(config.storage.keep_age);
+    spec.ingest.extra_tracking_parameters = config.tracking_parameters;
+    spec.ingest.default_author = feed.author;
+    specs.push_back(std::move(spec));
+  }
+  return specs;
+}
+
+Result<std::vector<storage::FeedId>> SelectFeeds(const std::vector<FeedSpec>& specs,
+                                                 const std::vector<std::string>& names) {
+  std::vector<storage::FeedId> ids;
+  for (const auto& name : names) {
+    bool found = false;
+    for (const auto& spec : specs) {
+      if (spec.name == name || spec.config.url == name || spec.config.name == name) {
+        ids.push_back(spec.id);
+        found = true;
+      }
+    }
+    if (!found) {
+      return Error{ErrorCode::kInvalidArgument,
+                   "no configured feed is named '" + name + "' (use its name or URL)", ""};
+    }
+  }
+  return ids;
+}
+
+}  // namespace tributary::daemon

@@ -1,0 +1,55 @@
+// OutputBuilder: regenerates every configured output from storage queries:
+// merged feeds (Atom, RSS, JSON Feed) written to files and published on the
+// HTTP server, Markdown posts for static blogs, and the river page. It
+// selects, collapses cross-feed duplicates and maps records to the plain
+// structs of output/; the renderers do the rest. Not thread-safe: call it on
+// the io_context thread (it uses the store).
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/time.h"
+#include "config/config.h"
+#include "daemon/poller.h"
+#include "output/entry.h"
+#include "storage/store.h"
+
+namespace tributary::daemon {
+
+class HttpServer;
+
+class OutputBuilder {
+ public:
+  OutputBuilder(storage::Store& store, const Clock& clock);
+
+  void Configure(const config::Config& config, const std::vector<FeedSpec>& feeds);
+
+  // Regenerates everything; publishes to `server` when not null. Returns
+  // how many outputs failed (each failure is logged with the output's
+  // path; the previous file stays).
+  int Regenerate(HttpServer* server);
+
+  // The entries an output selects, newest first (also used by digests and
+  // the river page).
+  Result<std::vector<output::OutputEntry>> SelectEntries(const config::OutputConfig& output);
+
+ private:
+  std::vector<storage::FeedId> FeedsFor(const std::vector<std::string>& categories,
+                                        const std::vector<std::string>& feeds) const;
+  output::SourceRef SourceFor(storage::FeedId id) const;
+  output::OutputEntry ToEntry(const storage::ItemRecord& item) const;
+  bool WriteFeedOutput(const config::OutputConfig& output, HttpServer* server);
+  bool WriteMarkdownOutput(const config::OutputConfig& output);
+  void RunCommand(const config::OutputConfig& output);
+
+  storage::Store& store_;
+  const Clock& clock_;
+  config::Config config_;
+  std::vector<FeedSpec> feeds_;
+  std::map<storage::FeedId, storage::FeedRow> rows_;
+};
+
+}  // namespace tributary::daemon

@@ -1,0 +1,137 @@
+// Poller: the feed scheduler. It keeps every feed's due time in one ordered
+// queue, starts fetches within a global cap and a per-host cap (with a
+// minimum spacing between requests to one host), parses responses on a
+// thread pool, and ingests on the io_context thread, so the store needs no
+// lock. Not thread-safe: call it from the io_context thread only.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/asio.h"
+#include "common/time.h"
+#include "config/config.h"
+#include "daemon/ingest.h"
+#include "daemon/poll_policy.h"
+#include "feeds/fetcher.h"
+#include "storage/store.h"
+
+namespace tributary::daemon {
+
+// Everything the poller needs to know about one configured feed.
+struct FeedSpec {
+  storage::FeedId id = 0;
+  std::string name;  // for logs: configured name, else URL
+  config::FeedConfig config;
+  feeds::FetchRequest request;  // url and options; validators are filled per fetch
+  PollSettings poll;
+  IngestPolicy ingest;
+};
+
+// What one fetch of one feed came to.
+struct FeedOutcome {
+  storage::FeedId id = 0;
+  std::string name;
+  bool ok = false;
+  bool changed = false;  // new or updated items stored
+  int inserted = 0;
+  int updated = 0;
+  std::string error_class;
+  std::string error;
+};
+
+class Poller {
+ public:
+  struct Options {
+    int max_transfers = 32;
+    int max_per_host = 2;
+    std::chrono::milliseconds host_spacing{500};
+  };
+
+  Poller(asio::io_context& io, feeds::Fetcher& fetcher, storage::Store& store, const Clock& clock,
+         asio::thread_pool& parse_pool, Options options);
+  ~Poller();
+  Poller(const Poller&) = delete;
+  Poller& operator=(const Poller&) = delete;
+
+  // Replaces the set of feeds (on start and on reload). New feeds are
+  // scheduled from their persisted due time, removed ones stop being
+  // scheduled (a transfer in flight finishes), kept ones keep their state.
+  void SetFeeds(std::vector<FeedSpec> feeds);
+  void SetOptions(Options options) { options_ = options; }
+
+  // Continuous mode: fetch each feed when it is due, for ever.
+  void Start();
+  // One round: fetch the given feeds (all when empty) once, now, whatever
+  // their due time; `done` gets one outcome per feed.
+  void RunRound(std::vector<storage::FeedId> only,
+                std::function<void(std::vector<FeedOutcome>)> done);
+  // Stops scheduling and aborts transfers in flight.
+  void Stop();
+
+  // Called after a fetch stored new or updated items.
+  void OnChange(std::function<void()> callback) { on_change_ = std::move(callback); }
+
+  std::size_t InFlight() const { return in_flight_.size(); }
+  std::size_t FeedCount() const { return feeds_.size(); }
+  // Seconds until the next scheduled fetch (nullopt when none).
+  std::optional<Seconds> NextDueIn() const;
+
+ private:
+  struct HostState {
+    int active = 0;
+    std::chrono::steady_clock::time_point next_start{};
+    Timestamp blocked_until{};  // Retry-After for the whole host
+  };
+
+  void Schedule(storage::FeedId id, Timestamp due);
+  void Pump();
+  void ArmTimer();
+  void StartFetch(storage::FeedId id);
+  void OnFetched(storage::FeedId id, feeds::FetchResult result);
+  void OnParsed(storage::FeedId id, feeds::FetchResult result,
+                Result<feeds::ParsedFeed> parsed);
+  void Finish(const FeedOutcome& outcome);
+  void RecordFailure(const FeedSpec& spec, storage::FeedState state,
+                     const feeds::FetchResult& result, const std::string& error_class,
+                     const std::string& message);
+  double Random();
+
+  asio::io_context& io_;
+  feeds::Fetcher& fetcher_;
+  storage::Store& store_;
+  const Clock& clock_;
+  asio::thread_pool& parse_pool_;
+  Options options_;
+  asio::steady_timer timer_;
+  std::mt19937_64 random_;
+
+  std::map<storage::FeedId, FeedSpec> feeds_;
+  std::set<std::pair<Timestamp, storage::FeedId>> queue_;  // due time, feed
+  std::map<storage::FeedId, Timestamp> due_;               // feed -> its queue entry
+  std::set<storage::FeedId> in_flight_;
+  std::map<std::string, HostState> hosts_;
+  bool running_ = false;
+  bool stopped_ = false;
+
+  // Round mode.
+  std::set<storage::FeedId> round_pending_;
+  std::vector<FeedOutcome> round_outcomes_;
+  std::function<void(std::vector<FeedOutcome>)> round_done_;
+
+  std::function<void()> on_change_;
+};
+
+// "scheme://host:port" of a URL: the unit of politeness, as browsers count
+// connections. Empty for URLs without a host (file:, exec:).
+std::string HostKey(const std::string& url);
+
+}  // namespace tributary::daemon

@@ -1,0 +1,3 @@
+tributary_test(daemon_core_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/poll_policy_test.cc ${CMAKE_CURRENT_LIST_DIR}/poller_test.cc
+  LIBS tributary_daemon)
