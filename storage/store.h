@@ -95,21 +95,26 @@ struct DocumentChanges {
   std::vector<ItemRecord> updates;  // id set; title/content/etc replaced, published kept
   // Items whose identity key changed (GUID churn recognised by ingest).
   std::vector<std::pair<ItemId, std::string>> rekeys;
+  // Tombstoned keys the document still carries: their last_seen becomes
+  // `seen_at`, so they outlive a temporarily empty or trimmed feed.
+  std::vector<std::string> seen_tombstones;
+  Timestamp seen_at{};
   FeedState state;
 };
 
 struct ItemQuery {
   std::vector<FeedId> feeds;  // empty: all feeds
   std::size_t limit = 100;
-  std::optional<Timestamp> since;     // sort_time >= since
-  std::optional<ItemId> after_id;     // id > after_id (digest cursors)
-  bool oldest_first = false;          // default newest first (sort_time, id)
+  std::optional<Timestamp> since;  // sort_time >= since
+  std::optional<ItemId> after_id;  // id > after_id (digest cursors)
+  bool oldest_first = false;       // default newest first (sort_time, id)
 };
 
 struct StoreStats {
   std::int64_t feeds = 0;
   std::int64_t items = 0;
   std::int64_t database_bytes = 0;
+  std::int64_t wal_bytes = 0;  // size of the write-ahead log file, 0 if none
 };
 
 class Store {
@@ -133,13 +138,18 @@ class Store {
 
   virtual Result<std::vector<ItemRecord>> QueryItems(const ItemQuery& query) = 0;
   virtual Result<std::int64_t> CountItems(FeedId feed) = 0;
-  // Retention: deletes items of `feed` beyond the newest `keep_newest` and
-  // those with sort_time < `older_than`, leaving tombstones of their keys.
+  // Retention: deletes items of `feed` beyond the newest `keep_newest` (by
+  // sort_time) and those first seen before `older_than`, leaving tombstones
+  // of their keys (last_seen: the feed's last success, else first_seen).
   virtual Result<int> PurgeItems(FeedId feed, std::size_t keep_newest,
                                  std::optional<Timestamp> older_than) = 0;
   // Drops tombstones of `feed` whose keys are not in `still_served`.
   virtual Result<int> PruneTombstones(FeedId feed,
                                       const std::vector<std::string>& still_served) = 0;
+
+  // Drops tombstones of `feed` not seen (CommitDocument::seen_tombstones)
+  // since `unseen_before`.
+  virtual Result<int> ExpireTombstones(FeedId feed, Timestamp unseen_before) = 0;
 
   virtual Result<StoreStats> Stats() = 0;
 };

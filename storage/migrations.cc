@@ -1,0 +1,79 @@
+#include "storage/migrations.h"
+
+#include <array>
+
+namespace tributary::storage {
+namespace {
+
+// Version 1: the foundation schema (issue 2): feeds with their polling
+// state, items unique per (feed, key), indexes for "newest N".
+constexpr std::string_view kVersion1 = R"sql(
+CREATE TABLE feeds (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
+  url TEXT NOT NULL,
+  title TEXT NOT NULL DEFAULT '',
+  site_link TEXT NOT NULL DEFAULT '',
+  feed_uid TEXT NOT NULL DEFAULT '',
+  etag TEXT NOT NULL DEFAULT '',
+  last_modified TEXT NOT NULL DEFAULT '',
+  last_attempt INTEGER,
+  last_success INTEGER,
+  next_poll INTEGER,
+  last_error TEXT NOT NULL DEFAULT '',
+  error_class TEXT NOT NULL DEFAULT '',
+  error_count INTEGER NOT NULL DEFAULT 0,
+  http_status INTEGER NOT NULL DEFAULT 0,
+  redirect_candidate TEXT NOT NULL DEFAULT '',
+  redirect_seen INTEGER NOT NULL DEFAULT 0,
+  disabled INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE items (
+  id INTEGER PRIMARY KEY,
+  feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+  item_key TEXT NOT NULL,
+  guid TEXT NOT NULL DEFAULT '',
+  title TEXT NOT NULL DEFAULT '',
+  link TEXT NOT NULL DEFAULT '',
+  author TEXT NOT NULL DEFAULT '',
+  summary TEXT NOT NULL DEFAULT '',
+  content TEXT NOT NULL DEFAULT '',
+  categories TEXT NOT NULL DEFAULT '[]',
+  enclosures TEXT NOT NULL DEFAULT '[]',
+  published INTEGER,
+  updated INTEGER,
+  first_seen INTEGER NOT NULL,
+  sort_time INTEGER NOT NULL,
+  content_hash TEXT NOT NULL DEFAULT '',
+  UNIQUE (feed_id, item_key)
+);
+CREATE INDEX items_by_time ON items (sort_time, id);
+CREATE INDEX items_by_feed_time ON items (feed_id, sort_time, id);
+)sql";
+
+// Version 2: deduplication and lifecycle (issue 5): the canonical URL and
+// SimHash used to collapse cross-feed duplicates, and tombstones of purged
+// items the feed may still serve.
+constexpr std::string_view kVersion2 = R"sql(
+ALTER TABLE items ADD COLUMN canonical_url TEXT NOT NULL DEFAULT '';
+ALTER TABLE items ADD COLUMN simhash INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE tombstones (
+  feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+  item_key TEXT NOT NULL,
+  last_seen INTEGER NOT NULL,
+  PRIMARY KEY (feed_id, item_key)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array kMigrations = {
+    Migration{1, kVersion1},
+    Migration{2, kVersion2},
+};
+
+}  // namespace
+
+std::span<const Migration> Migrations() { return kMigrations; }
+
+int LatestSchemaVersion() { return kMigrations.back().version; }
+
+}  // namespace tributary::storage

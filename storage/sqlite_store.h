@@ -1,0 +1,83 @@
+// SqliteStore: the Store on one SQLite database file (SQLiteCpp), the only
+// code that knows SQL. One connection; not thread-safe (the daemon calls it
+// from one strand). Every write runs in BEGIN IMMEDIATE so it waits for the
+// lock up front instead of failing on upgrade; hot statements are prepared
+// once and cached. Errors name the database file.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "storage/store.h"
+
+namespace SQLite {
+class Database;
+class Statement;
+}  // namespace SQLite
+
+namespace tributary::storage {
+
+struct SqliteOptions {
+  std::chrono::milliseconds busy_timeout{5000};
+  // WAL size above which Checkpoint() truncates the log (hostile-inputs F5).
+  std::int64_t checkpoint_wal_bytes = 16 * 1024 * 1024;
+};
+
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating if needed) the database at `path`, or ":memory:".
+  // Checks it (PRAGMA quick_check), refuses a schema newer than this
+  // program without touching the file, then upgrades older schemas and
+  // sets WAL, synchronous=FULL, foreign keys and the busy timeout.
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path);
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path,
+                                                   const SqliteOptions& options);
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  Result<FeedId> EnsureFeed(std::string_view key, std::string_view url) override;
+  Result<std::vector<FeedRow>> ListFeeds() override;
+  Result<FeedRow> GetFeed(FeedId feed) override;
+  Result<void> SetFeedUrl(FeedId feed, std::string_view url) override;
+
+  Result<FeedState> LoadFeedState(FeedId feed) override;
+  Result<void> SaveFeedState(FeedId feed, const FeedState& state) override;
+
+  Result<std::vector<StoredItemKey>> LoadItemKeys(FeedId feed) override;
+  Result<std::vector<std::string>> LoadTombstones(FeedId feed) override;
+  Result<void> CommitDocument(FeedId feed, const DocumentChanges& changes) override;
+
+  Result<std::vector<ItemRecord>> QueryItems(const ItemQuery& query) override;
+  Result<std::int64_t> CountItems(FeedId feed) override;
+  Result<int> PurgeItems(FeedId feed, std::size_t keep_newest,
+                         std::optional<Timestamp> older_than) override;
+  Result<int> PruneTombstones(FeedId feed, const std::vector<std::string>& still_served) override;
+  Result<int> ExpireTombstones(FeedId feed, Timestamp unseen_before) override;
+
+  Result<StoreStats> Stats() override;
+
+  // Truncates the WAL if it is larger than options.checkpoint_wal_bytes (or
+  // always, with `force`). Call it now and then from the daemon's loop.
+  Result<void> Checkpoint(bool force = false);
+  // The schema version of the open database (PRAGMA user_version).
+  Result<int> SchemaVersion();
+  const std::string& path() const { return path_; }
+
+ private:
+  SqliteStore(std::string path, SqliteOptions options, std::unique_ptr<SQLite::Database> db);
+  Result<void> Initialise();
+  // The cached prepared statement for `sql`, reset and ready to bind.
+  SQLite::Statement& Prepared(const std::string& sql);
+  void ApplyChanges(FeedId feed, const DocumentChanges& changes);
+  std::vector<ItemRecord> QueryFeedSet(const ItemQuery& query);
+
+  std::string path_;
+  SqliteOptions options_;
+  std::unique_ptr<SQLite::Database> db_;
+  std::map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
+};
+
+}  // namespace tributary::storage
