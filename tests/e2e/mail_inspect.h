@@ -2,10 +2,9 @@
 // tests/e2e/mail_inspect.py and returns its JSON (one object per file).
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 

@@ -1,0 +1,299 @@
+#include "output/digest_message.h"
+
+#include <date/tz.h>
+
+#include <cstdio>
+#include <fstream>
+#include <kainjow/mustache.hpp>
+#include <set>
+#include <sstream>
+
+#include "output/digest_templates.h"  // generated from output/templates/
+#include "output/html_to_text.h"
+#include "output/mime.h"
+
+namespace tributary::output {
+namespace {
+
+using kainjow::mustache::data;
+using kainjow::mustache::mustache;
+
+std::uint64_t Fnv1a(std::string_view text) {
+  std::uint64_t hash = 1469598103934665603ULL;
+  for (char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ULL;
+  }
+  return hash;
+}
+
+std::string Hex(std::uint64_t value) {
+  char buffer[17];
+  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(value));
+  return buffer;
+}
+
+// Keeps [A-Za-z0-9.-] so the value is a valid dot-atom piece.
+std::string AtomSafe(std::string_view text, std::size_t max_size) {
+  std::string out;
+  for (char c : text) {
+    if (out.size() == max_size) break;
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '.';
+    out += ok ? c : '-';
+  }
+  while (!out.empty() && (out.back() == '.' || out.front() == '.')) {
+    if (out.back() == '.') out.pop_back();
+    if (!out.empty() && out.front() == '.') out.erase(0, 1);
+  }
+  return out;
+}
+
+// Renders a mustache template, turning its exceptions into an Error.
+Result<std::string> RenderTemplate(std::string_view text, const data& values, bool escape_html,
+                                   std::string_view what) {
+  mustache tmpl{std::string(text)};
+  if (!tmpl.is_valid()) {
+    return Error{ErrorCode::kInvalidArgument, "bad mustache template: " + tmpl.error_message(),
+                 std::string(what)};
+  }
+  if (!escape_html) tmpl.set_custom_escape([](const std::string& s) { return s; });
+  try {
+    return tmpl.render(values);
+  } catch (const std::exception& e) {
+    return Error{ErrorCode::kInvalidArgument, std::string("template failed: ") + e.what(),
+                 std::string(what)};
+  }
+}
+
+struct LocalTime {
+  const date::time_zone* zone;
+  std::string Format(const char* format, Timestamp t) const {
+    return date::format(format, date::zoned_time<Seconds>(zone, t));
+  }
+};
+
+// The mustache views of the message: `html` and `text` differ only in the
+// summary (shortened text in both; the text view adds link numbers) and in
+// the reference list.
+struct Views {
+  data html{data::type::object};
+  data text{data::type::object};
+  std::size_t shown = 0;
+  std::string preview;
+};
+
+std::string Plural(std::size_t n, const char* one, const char* many) { return n == 1 ? one : many; }
+
+Views BuildViews(const DigestInput& input, const LocalTime& local, const std::string& subject) {
+  Views views;
+  std::vector<std::string> references;
+  data html_folders{data::type::list};
+  data text_folders{data::type::list};
+  std::size_t feed_count = 0;
+  for (const DigestFolderGroup& folder : input.folders) {
+    data html_feeds{data::type::list};
+    data text_feeds{data::type::list};
+    for (const DigestFeedGroup& feed : folder.feeds) {
+      data html_items{data::type::list};
+      data text_items{data::type::list};
+      std::size_t shown_here = 0;
+      for (const DigestItem& item : feed.items) {
+        if (shown_here == input.max_items_per_feed || views.shown == input.max_items) continue;
+        ++shown_here;
+        ++views.shown;
+        const std::string title =
+            mime::SanitizeHeaderValue(item.title.empty() ? item.link : item.title, 300);
+        const std::string time = local.Format("%a %d %b, %H:%M", item.time);
+        const std::string summary =
+            item.summary_text.empty() ? HtmlToText(item.summary_html) : item.summary_text;
+        const std::string shortened = ShortenText(summary, input.summary_chars);
+        if (views.preview.size() < 120)
+          views.preview += (views.preview.empty() ? "" : " · ") + title;
+        data html_item;
+        html_item.set("title", title);
+        html_item.set("link", item.link);
+        const std::string source = mime::SanitizeHeaderValue(item.source);
+        html_item.set("source", source);
+        html_item.set("time", time);
+        if (!shortened.empty()) html_item.set("summary", shortened);
+        html_items.push_back(html_item);
+
+        references.push_back(item.link);
+        data text_item;
+        text_item.set("title", title);
+        text_item.set("number", std::to_string(references.size()));
+        text_item.set("source", source);
+        text_item.set("time", time);
+        // Links inside the summary join the same reference list.
+        std::string summary_text = item.summary_text.empty()
+                                       ? HtmlToText(item.summary_html, &references)
+                                       : item.summary_text;
+        summary_text = ShortenText(summary_text, input.summary_chars);
+        if (!summary_text.empty()) text_item.set("summary", summary_text);
+        text_items.push_back(text_item);
+      }
+      if (shown_here == 0) continue;
+      ++feed_count;
+      const std::size_t more = feed.items.size() - shown_here;
+      for (data* feed_view : {&html_feeds, &text_feeds}) {
+        data view;
+        view.set("name", mime::SanitizeHeaderValue(feed.name));
+        if (!feed.link.empty()) view.set("link", feed.link);
+        view.set("items", feed_view == &html_feeds ? html_items : text_items);
+        if (more > 0) view.set("more", std::to_string(more));
+        feed_view->push_back(view);
+      }
+    }
+    if (html_feeds.is_empty_list()) continue;
+    for (auto [folder_view, feeds] :
+         {std::pair{&html_folders, &html_feeds}, {&text_folders, &text_feeds}}) {
+      data view;
+      if (!folder.name.empty()) view.set("name", mime::SanitizeHeaderValue(folder.name));
+      view.set("feeds", *feeds);
+      folder_view->push_back(view);
+    }
+  }
+  data reference_list{data::type::list};
+  for (std::size_t i = 0; i < references.size(); ++i) {
+    data reference;
+    reference.set("number", std::to_string(i + 1));
+    reference.set("url", references[i]);
+    reference_list.push_back(reference);
+  }
+  for (data* view : {&views.html, &views.text}) {
+    view->set("subject", subject);
+    view->set("name", mime::SanitizeHeaderValue(input.name));
+    view->set("date_long", local.Format("%A %d %B %Y", input.now));
+    view->set("timezone", input.timezone);
+    view->set("count", std::to_string(views.shown));
+    view->set("items_word", Plural(views.shown, "item", "items"));
+    view->set("feed_count", std::to_string(feed_count));
+    view->set("feeds_word", Plural(feed_count, "feed", "feeds"));
+    view->set("lang", "en");
+  }
+  views.html.set("folders", html_folders);
+  views.html.set("preview", views.preview);
+  views.text.set("folders", text_folders);
+  views.text.set("references", reference_list);
+  // Items past max_items, counted once (per-feed overflow is shown per feed).
+  std::size_t over_total = 0;
+  {
+    std::size_t seen = 0;
+    for (const DigestFolderGroup& folder : input.folders) {
+      for (const DigestFeedGroup& feed : folder.feeds) {
+        seen += std::min(feed.items.size(), input.max_items_per_feed);
+      }
+    }
+    over_total = seen > views.shown ? seen - views.shown : 0;
+  }
+  if (over_total > 0) {
+    views.html.set("more_total", std::to_string(over_total));
+    views.text.set("more_total", std::to_string(over_total));
+  }
+  return views;
+}
+
+}  // namespace
+
+std::string DigestMessageId(std::string_view digest_name, std::string_view run_key,
+                            std::string_view from_domain) {
+  std::string domain = AtomSafe(from_domain, 200);
+  if (domain.empty()) domain = "tributary.invalid";
+  return "<digest." + Hex(Fnv1a(digest_name)) + "." + AtomSafe(run_key, 80) + "@" + domain + ">";
+}
+
+std::string_view DefaultDigestHtmlTemplate() { return kDigestHtmlTemplate; }
+std::string_view DefaultDigestTextTemplate() { return kDigestTextTemplate; }
+
+Result<std::string> LoadDigestTemplate(const std::string& path) {
+  if (path.empty()) return std::string();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{ErrorCode::kIo, "cannot read digest template", path};
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+Result<DigestMessage> RenderDigest(const DigestInput& input) {
+  const date::time_zone* zone = nullptr;
+  try {
+    zone = date::locate_zone(input.timezone);
+  } catch (const std::exception& e) {
+    return Error{ErrorCode::kInvalidArgument, "unknown time zone \"" + input.timezone + "\"",
+                 "digest " + input.name};
+  }
+  const LocalTime local{zone};
+
+  Result<mime::Address> from = mime::ParseAddress(input.from);
+  if (!from)
+    return Error{from.error().code, from.error().message, "digest " + input.name + ": from"};
+  std::vector<mime::Address> to;
+  for (const std::string& recipient : input.to) {
+    Result<mime::Address> address = mime::ParseAddress(recipient);
+    if (!address) {
+      return Error{address.error().code, address.error().message + ": " + recipient,
+                   "digest " + input.name + ": to"};
+    }
+    to.push_back(*address);
+  }
+  if (to.empty())
+    return Error{ErrorCode::kInvalidArgument, "no recipients", "digest " + input.name};
+
+  std::size_t total_items = 0;
+  for (const auto& folder : input.folders) {
+    for (const auto& feed : folder.feeds) total_items += feed.items.size();
+  }
+  data subject_values;
+  subject_values.set("date", local.Format("%Y-%m-%d", input.now));
+  subject_values.set("count", std::to_string(total_items));
+  subject_values.set("name", input.name);
+  Result<std::string> subject_raw = RenderTemplate(input.subject_template, subject_values, false,
+                                                   "digest " + input.name + ": subject");
+  if (!subject_raw) return subject_raw.error();
+  const std::string subject = mime::SanitizeHeaderValue(*subject_raw);
+
+  Views views = BuildViews(input, local, subject);
+  Result<std::string> html = RenderTemplate(
+      input.html_template.empty() ? DefaultDigestHtmlTemplate() : input.html_template, views.html,
+      true, "digest " + input.name + ": HTML template");
+  if (!html) return html.error();
+  Result<std::string> text = RenderTemplate(
+      input.text_template.empty() ? DefaultDigestTextTemplate() : input.text_template, views.text,
+      false, "digest " + input.name + ": text template");
+  if (!text) return text.error();
+  // Mustache leaves the lines of false sections empty; keep at most one
+  // blank line in a row so the text reads as paragraphs.
+  std::string text_body;
+  for (char c : *text) {
+    if (c == '\n' && text_body.ends_with("\n\n")) continue;
+    text_body += c;
+  }
+
+  DigestMessage message;
+  const std::string domain = from->addr_spec.substr(from->addr_spec.rfind('@') + 1);
+  message.message_id = DigestMessageId(input.name, input.run_key, domain);
+  message.subject = subject;
+  message.item_count = views.shown;
+  // The boundary is derived from the Message-ID so a resend is byte-identical;
+  // "=_" cannot occur in quoted-printable text.
+  const std::string boundary = "=_tributary_" + Hex(Fnv1a(message.message_id));
+
+  std::string& out = message.bytes;
+  out += mime::AddressHeader("From", {*from});
+  out += mime::AddressHeader("To", to);
+  out += mime::Header("Subject", subject);
+  out += "Date: " + local.Format("%a, %d %b %Y %H:%M:%S %z", input.now) + "\r\n";
+  out += "Message-ID: " + message.message_id + "\r\n";
+  out += mime::Header("List-Id",
+                      "<" + Hex(Fnv1a(input.name)).substr(0, 12) + ".digest." + domain + ">");
+  out += "Auto-Submitted: auto-generated\r\n";
+  out += "Precedence: bulk\r\n";
+  out += "MIME-Version: 1.0\r\n";
+  out += "Content-Type: multipart/alternative;\r\n boundary=\"" + boundary + "\"\r\n";
+  out += "\r\n";
+  out += mime::MultipartAlternativeBody(boundary, {{"plain", text_body}, {"html", *html}});
+  return message;
+}
+
+}  // namespace tributary::output
