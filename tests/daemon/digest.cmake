@@ -1,0 +1,4 @@
+# Tests of digest scheduling, the exactly-once runner and mail delivery.
+tributary_test(digest_test
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/digest_schedule_test.cc
+  LIBS tributary_digest)
