@@ -1,0 +1,182 @@
+#include "feeds/parse_context.h"
+
+#include <utility>
+
+#include "feeds/charset.h"
+#include "feeds/dates.h"
+#include "feeds/entities.h"
+#include "feeds/html_text.h"
+
+namespace tributary::feeds {
+namespace {
+
+std::string EscapeHtml(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 16);
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out.append("&amp;");
+        break;
+      case '<':
+        out.append("&lt;");
+        break;
+      case '>':
+        out.append("&gt;");
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// Markup that was escaped twice reads as "&lt;p&gt;" after XML decoding and
+// holds no tag at all.
+bool LooksEscapedTwice(std::string_view html) {
+  if (html.find('<') != std::string_view::npos) return false;
+  std::size_t lt = html.find("&lt;");
+  if (lt == std::string_view::npos || lt + 4 >= html.size()) return false;
+  char next = html[lt + 4];
+  bool tag_start =
+      (next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z') || next == '/' || next == '!';
+  return tag_start && html.find("&gt;", lt) != std::string_view::npos;
+}
+
+std::string_view TypeOf(pugi::xml_node node) {
+  std::string_view type = TrimView(Attribute(node, "type"));
+  if (type.empty()) type = TrimView(Attribute(node, "mode"));
+  return type;
+}
+
+bool IsHtmlType(std::string_view type) {
+  return NameIs(type, "html") || NameIs(type, "text/html") || NameIs(type, "escaped");
+}
+bool IsXhtmlType(std::string_view type) {
+  return NameIs(type, "xhtml") || NameIs(type, "application/xhtml+xml") || NameIs(type, "xml");
+}
+
+// The markup of xhtml content without its <div> wrapper.
+std::string XhtmlInner(pugi::xml_node node) {
+  pugi::xml_node first;
+  int elements = 0;
+  for (pugi::xml_node child = node.first_child(); child; child = child.next_sibling()) {
+    if (child.type() == pugi::node_element) {
+      if (!first) first = child;
+      ++elements;
+    } else if (child.type() == pugi::node_pcdata && !TrimView(child.value()).empty()) {
+      elements = 2;  // text beside the div: not a plain wrapper
+    }
+  }
+  std::string_view name = first ? std::string_view(first.name()) : std::string_view();
+  std::size_t colon = name.find(':');
+  if (colon != std::string_view::npos) name.remove_prefix(colon + 1);
+  if (elements == 1 && NameIs(name, "div")) return InnerXml(first);
+  return InnerXml(node);
+}
+
+}  // namespace
+
+ParseContext::ParseContext(const ParseOptions& options, std::vector<std::string>* warnings)
+    : options_(options), warnings_(warnings), names_(warnings), base_(options.feed_url) {}
+
+void ParseContext::UseLinkAsBase(std::string_view link) {
+  if (!base_.valid() && HasScheme(link)) base_ = UrlResolver(link);
+}
+
+std::string ParseContext::Clean(std::string text) const {
+  if (!clean_strings_) return text;
+  bool controls = false;
+  if (CountInvalidUtf8(text, &controls) == 0 && !controls) return text;
+  return CleanUtf8(text);
+}
+
+std::string ParseContext::PlainText(std::string_view raw) const {
+  raw = TrimView(raw);
+  if (raw.find('&') == std::string_view::npos) return Clean(std::string(raw));
+  std::string decoded = DecodeHtmlEntities(raw);
+  return Clean(std::string(TrimView(decoded)));
+}
+
+std::string ParseContext::Html(std::string raw, const UrlResolver& base) {
+  if (LooksEscapedTwice(raw)) {
+    if (!warned_double_escape_) {
+      warned_double_escape_ = true;
+      Warn("HTML escaped twice; unescaped once");
+    }
+    raw = DecodeHtmlEntities(raw);
+  }
+  return Clean(AbsolutizeHtmlUrls(raw, base));
+}
+
+std::string ParseContext::Url(std::string_view raw, const UrlResolver& base) const {
+  raw = TrimView(raw);
+  if (raw.empty()) return {};
+  if (raw.find('&') != std::string_view::npos) {
+    std::string decoded = DecodeHtmlEntities(raw);
+    return Clean(base.Resolve(decoded));
+  }
+  return Clean(base.Resolve(raw));
+}
+
+std::optional<Timestamp> ParseContext::Date(std::string_view raw, std::string_view where) {
+  raw = TrimView(raw);
+  if (raw.empty()) return std::nullopt;
+  auto date = ParseFeedDate(raw);
+  if (!date) {
+    Warn(std::string(where) + ": unreadable date \"" + CleanUtf8(raw.substr(0, 80)) + "\"");
+  }
+  return date;
+}
+
+std::optional<UrlResolver> ParseContext::XmlBaseFor(pugi::xml_node node) const {
+  std::vector<std::string_view> chain;
+  for (pugi::xml_node n = node; n && n.type() == pugi::node_element; n = n.parent()) {
+    pugi::xml_attribute attr = n.attribute("xml:base");
+    if (attr) chain.emplace_back(attr.value());
+  }
+  if (chain.empty()) return std::nullopt;
+  std::string current = base_.base();
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    UrlResolver outer(current);
+    current = outer.valid() ? outer.Resolve(*it) : std::string(TrimView(*it));
+  }
+  return UrlResolver(current);
+}
+
+void ParseContext::Warn(std::string message) {
+  // A hostile document could produce one warning per item; keep the list short.
+  constexpr std::size_t kMaxWarnings = 100;
+  if (warnings_->size() < kMaxWarnings) {
+    warnings_->push_back(std::move(message));
+  } else if (warnings_->size() == kMaxWarnings) {
+    warnings_->push_back("more warnings omitted");
+  }
+}
+
+std::string AuthorDisplayName(std::string_view text) {
+  text = TrimView(text);
+  // "jo@example.org (Jo Smith)"
+  std::size_t open = text.find('(');
+  if (open != std::string_view::npos && text.back() == ')' &&
+      text.substr(0, open).find('@') != std::string_view::npos) {
+    std::string_view name = TrimView(text.substr(open + 1, text.size() - open - 2));
+    if (!name.empty()) return std::string(name);
+  }
+  return std::string(text);
+}
+
+std::string TextConstructHtml(pugi::xml_node node) {
+  std::string_view type = TypeOf(node);
+  if (IsXhtmlType(type) || HasElementChildren(node)) return XhtmlInner(node);
+  if (IsHtmlType(type)) return NodeText(node);
+  return EscapeHtml(NodeText(node));
+}
+
+std::string TextConstructText(pugi::xml_node node) {
+  std::string_view type = TypeOf(node);
+  if (IsHtmlType(type)) return HtmlToText(NodeText(node));
+  return NodeText(node);
+}
+
+}  // namespace tributary::feeds

@@ -1,0 +1,73 @@
+// State shared by the dialect parsers (RSS, Atom) during one ParseFeed
+// call: the namespace resolver, the base URL, the warnings list and the
+// field clean-up rules. Internal to feeds/; not thread-safe.
+#pragma once
+
+#include <optional>
+#include <pugixml.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/time.h"
+#include "feeds/parsed_feed.h"
+#include "feeds/parser.h"
+#include "feeds/url.h"
+#include "feeds/xml_util.h"
+
+namespace tributary::feeds {
+
+class ParseContext {
+ public:
+  ParseContext(const ParseOptions& options, std::vector<std::string>* warnings);
+
+  NameResolver& names() { return names_; }
+  const UrlResolver& base() const { return base_; }
+  // When the feed URL is unknown, the document's own link becomes the base.
+  void UseLinkAsBase(std::string_view link);
+  // Every string is re-validated when the document holds numeric
+  // character references (pugixml emits what they say, valid or not).
+  void set_clean_strings(bool clean) { clean_strings_ = clean; }
+
+  // Plain text: HTML entities decoded (feeds use &nbsp; and escape twice),
+  // trimmed, valid UTF-8 without controls.
+  std::string PlainText(std::string_view raw) const;
+  // HTML: twice-escaped markup unescaped once, relative URLs resolved.
+  std::string Html(std::string raw, const UrlResolver& base);
+  // An absolute URL (entities decoded, trimmed).
+  std::string Url(std::string_view raw, const UrlResolver& base) const;
+  // The feed date in `raw`; warns naming `where` when it cannot be read.
+  std::optional<Timestamp> Date(std::string_view raw, std::string_view where);
+
+  // The base for `node`: xml:base attributes from the root down to `node`
+  // applied over base(); nullopt when there are none.
+  std::optional<UrlResolver> XmlBaseFor(pugi::xml_node node) const;
+
+  void Warn(std::string message);
+
+ private:
+  std::string Clean(std::string text) const;
+
+  const ParseOptions& options_;
+  std::vector<std::string>* warnings_;
+  NameResolver names_;
+  UrlResolver base_;
+  bool clean_strings_ = false;
+  bool warned_double_escape_ = false;
+};
+
+// The display form of an RSS author: "jo@example.org (Jo Smith)" -> "Jo
+// Smith"; anything else as it is.
+std::string AuthorDisplayName(std::string_view text);
+
+// Text construct (Atom title/summary/content, plus RSS fields) as HTML or
+// as plain text, by its declared type.
+std::string TextConstructHtml(pugi::xml_node node);
+std::string TextConstructText(pugi::xml_node node);
+
+// Parses an <rss> (0.9x/2.0) or <rdf:RDF> (RSS 0.90/1.0) document.
+void ParseRss(pugi::xml_node root, bool rdf, ParseContext& ctx, ParsedFeed* out);
+// Parses an Atom 0.3 or 1.0 <feed>.
+void ParseAtom(pugi::xml_node root, ParseContext& ctx, ParsedFeed* out);
+
+}  // namespace tributary::feeds

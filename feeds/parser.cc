@@ -1,0 +1,276 @@
+// ParseFeed: decode the bytes, recognise the format, recover what sloppy
+// XML allows, and hand the tree to the dialect parser.
+#include "feeds/parser.h"
+
+#include <algorithm>
+#include <cstring>
+#include <pugixml.hpp>
+#include <string>
+#include <utility>
+
+#include "feeds/charset.h"
+#include "feeds/discover.h"
+#include "feeds/entities.h"
+#include "feeds/json_feed_parser.h"
+#include "feeds/parse_context.h"
+#include "feeds/xml_util.h"
+
+namespace tributary::feeds {
+namespace {
+
+constexpr int kMaxDepth = 256;
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+bool IsNameChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// What a pass over the raw XML found about its entity references.
+struct EntityScan {
+  std::vector<std::string> undefined;  // HTML names XML does not define
+  std::size_t undefined_count = 0;
+  std::size_t bare_ampersands = 0;
+  bool numeric_references = false;
+  bool nul_references = false;
+};
+
+// One memchr-driven pass over the '&'s of the document.
+EntityScan ScanEntities(std::string_view doc) {
+  EntityScan scan;
+  const char* begin = doc.data();
+  const char* end = begin + doc.size();
+  for (const char* p = begin;
+       (p = static_cast<const char*>(std::memchr(p, '&', static_cast<std::size_t>(end - p)))) !=
+       nullptr;
+       ++p) {
+    const char* name = p + 1;
+    if (name < end && *name == '#') {
+      scan.numeric_references = true;
+      const char* q = name + 1;
+      if (q < end && (*q == 'x' || *q == 'X')) ++q;
+      const char* digits = q;
+      while (q < end && *q == '0') ++q;
+      if (q > digits && q < end && *q == ';') scan.nul_references = true;
+      continue;
+    }
+    const char* q = name;
+    while (q < end && q - name < 40 && IsNameChar(*q)) ++q;
+    if (q == name || q >= end || *q != ';') {
+      ++scan.bare_ampersands;
+      continue;
+    }
+    std::string_view entity(name, static_cast<std::size_t>(q - name));
+    if (IsXmlEntity(entity)) continue;
+    ++scan.undefined_count;
+    if (scan.undefined.size() < 5 &&
+        std::find(scan.undefined.begin(), scan.undefined.end(), entity) == scan.undefined.end()) {
+      scan.undefined.emplace_back(entity);
+    }
+  }
+  return scan;
+}
+
+// pugixml decodes &#0; to a NUL that silently truncates the text; make it
+// the replacement character instead.
+std::string ReplaceNulReferences(std::string_view doc) {
+  std::string out;
+  out.reserve(doc.size());
+  std::size_t done = 0;
+  std::size_t amp = 0;
+  while ((amp = doc.find("&#", done)) != std::string_view::npos) {
+    std::size_t q = amp + 2;
+    if (q < doc.size() && (doc[q] == 'x' || doc[q] == 'X')) ++q;
+    std::size_t digits = q;
+    while (q < doc.size() && doc[q] == '0') ++q;
+    out.append(doc.substr(done, amp - done));
+    if (q > digits && q < doc.size() && doc[q] == ';') {
+      out.append("&#xFFFD;");
+      done = q + 1;
+    } else {
+      out.append("&#");
+      done = amp + 2;
+    }
+  }
+  out.append(doc.substr(done));
+  return out;
+}
+
+void WarnAboutEntities(const EntityScan& scan, ParseContext& ctx) {
+  if (scan.undefined_count > 0) {
+    std::string names;
+    for (const std::string& name : scan.undefined)
+      names += (names.empty() ? "&" : ", &") + name + ";";
+    ctx.Warn("undefined XML entities decoded as HTML: " + names +
+             (scan.undefined_count > scan.undefined.size()
+                  ? " (" + std::to_string(scan.undefined_count) + " in all)"
+                  : ""));
+  }
+  if (scan.bare_ampersands > 0) {
+    ctx.Warn(std::to_string(scan.bare_ampersands) + " bare & characters read as text");
+  }
+  if (scan.nul_references) ctx.Warn("&#0; character references replaced with U+FFFD");
+}
+
+bool StartsWithIgnoreCase(std::string_view text, std::string_view lower) {
+  return text.size() >= lower.size() && NameIs(text.substr(0, lower.size()), lower);
+}
+
+// An HTML page: starts with a doctype or <html>, or its root says html.
+bool LooksLikeHtml(std::string_view doc) {
+  std::string_view head = doc.substr(0, 1024);
+  for (std::size_t pos = head.find('<'); pos != std::string_view::npos;
+       pos = head.find('<', pos + 1)) {
+    std::string_view tag = head.substr(pos + 1);
+    if (StartsWithIgnoreCase(tag, "!doctype html") || StartsWithIgnoreCase(tag, "html"))
+      return true;
+    if (StartsWithIgnoreCase(tag, "rss") || StartsWithIgnoreCase(tag, "feed") ||
+        StartsWithIgnoreCase(tag, "rdf:rdf")) {
+      return false;
+    }
+  }
+  return false;
+}
+
+Error NotAFeedFromHtml(std::string_view doc, const ParseOptions& options) {
+  std::vector<DiscoveredFeed> feeds = DiscoverFeeds(doc, options.feed_url);
+  std::string message = "this is an HTML page, not a feed";
+  if (!feeds.empty()) {
+    message += "; it advertises the feed " + feeds.front().url;
+    if (feeds.size() > 1) message += " (and " + std::to_string(feeds.size() - 1) + " more)";
+  } else {
+    message += ", and it advertises no feed";
+  }
+  return Error{ErrorCode::kNotAFeed, message, options.feed_url};
+}
+
+// After a parse error pugixml keeps the tree built so far. Elements on the
+// path to the last node were never closed: an item among them is cut.
+std::vector<pugi::xml_node> OpenElements(const pugi::xml_document& document) {
+  std::vector<pugi::xml_node> open;
+  for (pugi::xml_node n = document.last_child(); n; n = n.last_child()) {
+    if (n.type() == pugi::node_element) open.push_back(n);
+  }
+  return open;
+}
+
+Result<ParsedFeed> ParseXml(std::string doc, const ParseOptions& options, ParsedFeed out) {
+  ParseContext ctx(options, &out.warnings);
+  // Leading junk before the first '<' (a BOM was removed already).
+  std::size_t first = doc.find('<');
+  if (first == std::string::npos) {
+    return Error{ErrorCode::kNotAFeed, "document holds no markup at all", options.feed_url};
+  }
+  bool junk = false;
+  for (std::size_t i = 0; i < first; ++i) junk = junk || !IsSpace(doc[i]);
+  if (first > 0) {
+    ctx.Warn(junk ? std::to_string(first) + " bytes of junk before the document skipped"
+                  : "whitespace before the XML declaration");
+  }
+  EntityScan scan = ScanEntities(doc);
+  WarnAboutEntities(scan, ctx);
+  if (scan.nul_references) doc = ReplaceNulReferences(doc);
+  ctx.set_clean_strings(scan.numeric_references);
+
+  pugi::xml_document document;
+  // parse_default minus parse_eol would keep CRs; XML says newlines are LF.
+  pugi::xml_parse_result parsed = document.load_buffer_inplace(
+      doc.data() + first, doc.size() - first, pugi::parse_default, pugi::encoding_utf8);
+  pugi::xml_node root = document.document_element();
+  std::string_view root_name = root ? std::string_view(root.name()) : std::string_view();
+  std::size_t colon = root_name.find(':');
+  std::string_view root_local =
+      colon == std::string_view::npos ? root_name : root_name.substr(colon + 1);
+  if (NameIs(root_local, "html") || (!root && LooksLikeHtml(doc))) {
+    return NotAFeedFromHtml(doc, options);
+  }
+  if (!root) {
+    return Error{ErrorCode::kParse,
+                 std::string("not XML: ") + parsed.description() + " at byte " +
+                     std::to_string(parsed.offset + static_cast<std::ptrdiff_t>(first)),
+                 options.feed_url};
+  }
+  if (MaxDepth(document, kMaxDepth) > kMaxDepth) {
+    return Error{
+        ErrorCode::kParse,
+        "document nested deeper than " + std::to_string(kMaxDepth) + " elements (too_deep)",
+        options.feed_url};
+  }
+  bool lowercase = std::none_of(root_local.begin(), root_local.end(),
+                                [](char c) { return c >= 'A' && c <= 'Z'; });
+  QName root_q = ctx.names().Resolve(root);
+  bool rss = NameIs(root_local, "rss");
+  bool rdf = NameIs(root_local, "rdf") && (root_q.ns == Ns::kRdf || root_q.ns == Ns::kNone);
+  bool atom = NameIs(root_local, "feed");
+  if (!rss && !rdf && !atom) {
+    return Error{ErrorCode::kNotAFeed,
+                 "root element <" + CleanUtf8(std::string_view(root_name).substr(0, 60)) +
+                     "> is not rss, rdf:RDF or feed",
+                 options.feed_url};
+  }
+  if (!lowercase && root_local != "RDF") ctx.Warn("upper-case element names read as lower-case");
+
+  if (rss || rdf) {
+    ParseRss(root, rdf, ctx, &out);
+  } else {
+    ParseAtom(root, ctx, &out);
+  }
+  if (parsed.status != pugi::status_ok) {
+    // ParseRss/ParseAtom ran over the partial tree; now drop the item that was cut.
+    std::vector<pugi::xml_node> open = OpenElements(document);
+    bool root_open = std::find(open.begin(), open.end(), root) != open.end();
+    std::string where = std::string(parsed.description()) + " at byte " +
+                        std::to_string(parsed.offset + static_cast<std::ptrdiff_t>(first));
+    if (!root_open) {
+      ctx.Warn("trailing garbage after the root element ignored (" + where + ")");
+    } else {
+      // The last item is cut when its element is still open; items are in
+      // document order, so only the last one can be.
+      bool last_cut = false;
+      if (!out.items.empty() && !open.empty()) {
+        // The cut item is the one among the open elements named item/entry.
+        for (pugi::xml_node n : open) {
+          std::string_view name = n.name();
+          std::size_t c = name.find(':');
+          if (c != std::string_view::npos) name.remove_prefix(c + 1);
+          if (NameIs(name, "item") || NameIs(name, "entry")) last_cut = true;
+        }
+      }
+      if (last_cut) out.items.pop_back();
+      ctx.Warn("document truncated or malformed (" + where + "); kept the " +
+               std::to_string(out.items.size()) + " complete items before it");
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<ParsedFeed> ParseFeed(std::string_view body, const ParseOptions& options) {
+  ParsedFeed out;
+  Result<DecodedDocument> decoded = DecodeToUtf8(body, options.content_type, &out.warnings);
+  if (!decoded) {
+    Error error = decoded.error();
+    error.context = options.feed_url;
+    return error;
+  }
+  std::string doc = std::move(decoded->utf8);
+  std::size_t first = 0;
+  while (first < doc.size() && IsSpace(doc[first])) ++first;
+  if (first == doc.size()) {
+    return Error{ErrorCode::kNotAFeed, "empty document", options.feed_url};
+  }
+  if (doc[first] == '{' || doc[first] == '[') {
+    ParseContext ctx(options, &out.warnings);
+    Result<ParsedFeed> json = ParseJsonFeed(std::string_view(doc).substr(first), ctx);
+    if (!json) {
+      Error error = json.error();
+      error.context = options.feed_url;
+      return error;
+    }
+    json->warnings = std::move(out.warnings);
+    return json;
+  }
+  return ParseXml(std::move(doc), options, std::move(out));
+}
+
+}  // namespace tributary::feeds

@@ -1,0 +1,206 @@
+#include "feeds/url.h"
+
+#include <curl/curl.h>
+#include <gumbo.h>
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+#include <vector>
+
+namespace tributary::feeds {
+namespace {
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool EndsWithIgnoreCase(std::string_view text, std::string_view suffix) {
+  if (text.size() < suffix.size()) return false;
+  text = text.substr(text.size() - suffix.size());
+  for (std::size_t i = 0; i < suffix.size(); ++i) {
+    if (Lower(text[i]) != suffix[i]) return false;
+  }
+  return true;
+}
+
+bool IsUrlAttribute(std::string_view name) {
+  return name == "href" || name == "src" || name == "poster";
+}
+
+// Whether an attribute value needs resolving: not empty, not a fragment,
+// not already absolute.
+bool NeedsResolving(std::string_view value) {
+  value = Trim(value);
+  return !value.empty() && value[0] != '#' && !HasScheme(value);
+}
+
+// Cheap pre-check on the raw HTML: does any href=/src=/poster= value look
+// relative? Most content links are absolute, and then gumbo is not needed.
+bool MayHaveRelativeUrl(std::string_view html) {
+  std::size_t pos = 0;
+  while ((pos = html.find('=', pos)) != std::string_view::npos) {
+    std::string_view before = Trim(html.substr(0, pos));
+    ++pos;
+    if (!EndsWithIgnoreCase(before, "href") && !EndsWithIgnoreCase(before, "src") &&
+        !EndsWithIgnoreCase(before, "poster")) {
+      continue;
+    }
+    std::size_t start = pos;
+    while (start < html.size() && IsSpace(html[start])) ++start;
+    if (start < html.size() && (html[start] == '"' || html[start] == '\'')) ++start;
+    std::size_t end = start;
+    while (end < html.size() && end - start < 64 && html[end] != '"' && html[end] != '\'' &&
+           html[end] != '>' && !IsSpace(html[end])) {
+      ++end;
+    }
+    if (NeedsResolving(html.substr(start, end - start))) return true;
+  }
+  return false;
+}
+
+std::string EscapeAttribute(std::string_view value) {
+  std::string out;
+  out.reserve(value.size() + 2);
+  out.push_back('"');
+  for (char c : value) {
+    if (c == '&') {
+      out.append("&amp;");
+    } else if (c == '"') {
+      out.append("&quot;");
+    } else {
+      out.push_back(c);
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
+struct Replacement {
+  std::size_t offset;
+  std::size_t length;
+  std::string text;
+};
+
+// Walks the gumbo tree without recursion and records each relative URL
+// attribute's replacement.
+void CollectReplacements(const GumboNode* root, std::string_view html, const UrlResolver& base,
+                         std::vector<Replacement>* out) {
+  std::vector<const GumboNode*> stack{root};
+  while (!stack.empty()) {
+    const GumboNode* node = stack.back();
+    stack.pop_back();
+    if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_TEMPLATE) continue;
+    const GumboElement& element = node->v.element;
+    for (unsigned i = 0; i < element.attributes.length; ++i) {
+      const auto* attr = static_cast<const GumboAttribute*>(element.attributes.data[i]);
+      if (!IsUrlAttribute(attr->name) || !NeedsResolving(attr->value)) continue;
+      // Attributes gumbo made up (no source text) cannot be rewritten in place.
+      const char* data = attr->original_value.data;
+      if (data == nullptr || data < html.data() || data >= html.data() + html.size()) continue;
+      std::string resolved = base.Resolve(attr->value);
+      if (resolved == Trim(attr->value)) continue;
+      out->push_back({static_cast<std::size_t>(data - html.data()), attr->original_value.length,
+                      EscapeAttribute(resolved)});
+    }
+    for (unsigned i = 0; i < element.children.length; ++i) {
+      stack.push_back(static_cast<const GumboNode*>(element.children.data[i]));
+    }
+  }
+}
+
+}  // namespace
+
+bool HasScheme(std::string_view url) {
+  url = Trim(url);
+  if (url.empty() || !((url[0] >= 'a' && url[0] <= 'z') || (url[0] >= 'A' && url[0] <= 'Z'))) {
+    return false;
+  }
+  for (std::size_t i = 1; i < url.size() && i < 40; ++i) {
+    char c = url[i];
+    if (c == ':') return true;
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '+' || c == '-' || c == '.';
+    if (!ok) return false;
+  }
+  return false;
+}
+
+UrlResolver::UrlResolver(std::string_view base) : base_(Trim(base)) {
+  if (base_.empty() || !HasScheme(base_)) return;
+  CURLU* url = curl_url();
+  if (url == nullptr) return;
+  if (curl_url_set(url, CURLUPART_URL, base_.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
+    curl_url_cleanup(url);
+    return;
+  }
+  handle_ = url;
+}
+
+UrlResolver::~UrlResolver() {
+  if (handle_ != nullptr) curl_url_cleanup(static_cast<CURLU*>(handle_));
+}
+
+UrlResolver::UrlResolver(UrlResolver&& other) noexcept
+    : base_(std::move(other.base_)), handle_(std::exchange(other.handle_, nullptr)) {}
+
+UrlResolver& UrlResolver::operator=(UrlResolver&& other) noexcept {
+  if (this != &other) {
+    if (handle_ != nullptr) curl_url_cleanup(static_cast<CURLU*>(handle_));
+    base_ = std::move(other.base_);
+    handle_ = std::exchange(other.handle_, nullptr);
+  }
+  return *this;
+}
+
+std::string UrlResolver::Resolve(std::string_view ref) const {
+  ref = Trim(ref);
+  if (handle_ == nullptr || HasScheme(ref)) return std::string(ref);
+  if (ref.empty()) return {};
+  CURLU* url = curl_url_dup(static_cast<CURLU*>(handle_));
+  if (url == nullptr) return std::string(ref);
+  std::string result(ref);
+  // Setting a relative URL on a handle that holds one resolves it (RFC 3986).
+  if (curl_url_set(url, CURLUPART_URL, result.c_str(),
+                   CURLU_NON_SUPPORT_SCHEME | CURLU_ALLOW_SPACE) == CURLUE_OK) {
+    char* text = nullptr;
+    if (curl_url_get(url, CURLUPART_URL, &text, 0) == CURLUE_OK && text != nullptr) {
+      result = text;
+    }
+    curl_free(text);
+  }
+  curl_url_cleanup(url);
+  return result;
+}
+
+std::string AbsolutizeHtmlUrls(std::string_view html, const UrlResolver& base) {
+  if (!base.valid() || !MayHaveRelativeUrl(html)) return std::string(html);
+  GumboOptions options = kGumboDefaultOptions;
+  options.max_errors = 0;
+  GumboOutput* output = gumbo_parse_with_options(&options, html.data(), html.size());
+  std::vector<Replacement> replacements;
+  CollectReplacements(output->root, html, base, &replacements);
+  gumbo_destroy_output(&options, output);
+  if (replacements.empty()) return std::string(html);
+  std::sort(replacements.begin(), replacements.end(),
+            [](const Replacement& a, const Replacement& b) { return a.offset < b.offset; });
+  std::string out;
+  out.reserve(html.size() + replacements.size() * 32);
+  std::size_t done = 0;
+  for (const Replacement& r : replacements) {
+    if (r.offset < done) continue;  // overlapping: keep the first
+    out.append(html.substr(done, r.offset - done));
+    out.append(r.text);
+    done = r.offset + r.length;
+  }
+  out.append(html.substr(done));
+  return out;
+}
+
+}  // namespace tributary::feeds

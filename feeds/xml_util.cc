@@ -1,0 +1,246 @@
+#include "feeds/xml_util.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace tributary::feeds {
+namespace {
+
+struct KnownNamespace {
+  std::string_view uri;
+  Ns ns;
+};
+
+constexpr KnownNamespace kNamespaces[] = {
+    {"http://www.w3.org/2005/Atom", Ns::kAtom},
+    {"http://purl.org/atom/ns#", Ns::kAtom03},
+    {"http://purl.org/rss/1.0/", Ns::kRss10},
+    {"http://my.netscape.com/rdf/simple/0.9/", Ns::kRss090},
+    {"http://www.w3.org/1999/02/22-rdf-syntax-ns#", Ns::kRdf},
+    {"http://purl.org/rss/1.0/modules/content/", Ns::kContent},
+    {"http://purl.org/dc/elements/1.1/", Ns::kDc},
+    {"http://purl.org/dc/terms/", Ns::kDcTerms},
+    {"http://search.yahoo.com/mrss/", Ns::kMedia},
+    {"http://search.yahoo.com/mrss", Ns::kMedia},
+    {"http://www.itunes.com/dtds/podcast-1.0.dtd", Ns::kItunes},
+    {"http://www.itunes.com/DTDs/Podcast-1.0.dtd", Ns::kItunes},
+    {"http://purl.org/rss/1.0/modules/slash/", Ns::kSlash},
+    {"http://rssnamespace.org/feedburner/ext/1.0", Ns::kFeedburner},
+    {"http://purl.org/rss/1.0/modules/syndication/", Ns::kSy},
+    {"http://www.w3.org/1999/xhtml", Ns::kXhtml},
+    {"http://www.w3.org/XML/1998/namespace", Ns::kXml},
+};
+
+struct KnownPrefix {
+  std::string_view prefix;
+  Ns ns;
+  std::string_view vocabulary;
+};
+
+constexpr KnownPrefix kPrefixes[] = {
+    {"atom", Ns::kAtom, "Atom"},
+    {"atom10", Ns::kAtom, "Atom"},
+    {"content", Ns::kContent, "RSS content"},
+    {"dc", Ns::kDc, "Dublin Core"},
+    {"dcterms", Ns::kDcTerms, "DC terms"},
+    {"media", Ns::kMedia, "Media RSS"},
+    {"itunes", Ns::kItunes, "iTunes"},
+    {"slash", Ns::kSlash, "slash"},
+    {"feedburner", Ns::kFeedburner, "FeedBurner"},
+    {"sy", Ns::kSy, "syndication"},
+    {"rdf", Ns::kRdf, "RDF"},
+    {"xhtml", Ns::kXhtml, "XHTML"},
+};
+
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool IsTextNode(pugi::xml_node node) {
+  return node.type() == pugi::node_pcdata || node.type() == pugi::node_cdata;
+}
+
+class StringWriter final : public pugi::xml_writer {
+ public:
+  explicit StringWriter(std::string* out) : out_(out) {}
+  void write(const void* data, size_t size) override {
+    out_->append(static_cast<const char*>(data), size);
+  }
+
+ private:
+  std::string* out_;
+};
+
+}  // namespace
+
+Ns NamespaceForUri(std::string_view uri) {
+  uri = TrimView(uri);
+  for (const KnownNamespace& known : kNamespaces) {
+    if (uri == known.uri) return known.ns;
+  }
+  // Common misspellings: https, or a missing/extra trailing slash.
+  if (uri.starts_with("https://")) {
+    std::string http = "http://" + std::string(uri.substr(8));
+    return NamespaceForUri(http);
+  }
+  for (const KnownNamespace& known : kNamespaces) {
+    std::string_view k = known.uri;
+    if (k.back() == '/' && uri.size() + 1 == k.size() && k.starts_with(uri)) return known.ns;
+  }
+  return Ns::kOther;
+}
+
+bool NameIs(std::string_view name, std::string_view lower) {
+  if (name.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    if (Lower(name[i]) != lower[i]) return false;
+  }
+  return true;
+}
+
+std::string_view TrimView(std::string_view s) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+QName NameResolver::Resolve(pugi::xml_node element) {
+  std::string_view name = element.name();
+  std::size_t colon = name.find(':');
+  std::string_view prefix = colon == std::string_view::npos ? "" : name.substr(0, colon);
+  QName q;
+  q.local = colon == std::string_view::npos ? name : name.substr(colon + 1);
+  if (prefix == "xml") {
+    q.ns = Ns::kXml;
+    return q;
+  }
+  q.ns = LookupPrefix(element, prefix);
+  return q;
+}
+
+Ns NameResolver::LookupPrefix(pugi::xml_node element, std::string_view prefix) {
+  // Declarations on the element itself come first.
+  for (pugi::xml_attribute attr : element.attributes()) {
+    std::string_view name = attr.name();
+    if (!name.starts_with("xmlns")) continue;
+    if ((prefix.empty() && name.size() == 5) ||
+        (name.size() == 6 + prefix.size() && name[5] == ':' && name.substr(6) == prefix)) {
+      return NamespaceForUri(attr.value());
+    }
+  }
+  pugi::xml_node parent = element.parent();
+  if (cached_ && parent == cached_parent_ && prefix == cached_prefix_) return cached_ns_;
+  Ns found = Ns::kNone;
+  bool declared = false;
+  for (pugi::xml_node n = parent; n && !declared; n = n.parent()) {
+    for (pugi::xml_attribute attr : n.attributes()) {
+      std::string_view name = attr.name();
+      if (!name.starts_with("xmlns")) continue;
+      if ((prefix.empty() && name.size() == 5) ||
+          (name.size() == 6 + prefix.size() && name[5] == ':' && name.substr(6) == prefix)) {
+        found = NamespaceForUri(attr.value());
+        declared = true;
+        break;
+      }
+    }
+  }
+  if (!declared && !prefix.empty()) {
+    found = Ns::kOther;
+    for (const KnownPrefix& known : kPrefixes) {
+      if (known.prefix != prefix) continue;
+      found = known.ns;
+      if (std::find(warned_prefixes_.begin(), warned_prefixes_.end(), prefix) ==
+          warned_prefixes_.end()) {
+        warned_prefixes_.emplace_back(prefix);
+        warnings_->push_back("undeclared namespace prefix \"" + std::string(prefix) +
+                             ":\" read as " + std::string(known.vocabulary));
+      }
+      break;
+    }
+  }
+  cached_ = true;
+  cached_parent_ = parent;
+  cached_prefix_ = prefix;
+  cached_ns_ = found;
+  return found;
+}
+
+std::string_view SimpleText(pugi::xml_node node) {
+  pugi::xml_node child = node.first_child();
+  if (child && !child.next_sibling() && IsTextNode(child)) return child.value();
+  return {};
+}
+
+bool HasElementChildren(pugi::xml_node node) {
+  for (pugi::xml_node child = node.first_child(); child; child = child.next_sibling()) {
+    if (child.type() == pugi::node_element) return true;
+  }
+  return false;
+}
+
+std::string NodeText(pugi::xml_node node) {
+  pugi::xml_node first = node.first_child();
+  if (!first) return {};
+  if (!first.next_sibling() && IsTextNode(first)) return first.value();
+  std::string out;
+  // Iterative pre-order walk of the subtree: document order, any depth.
+  pugi::xml_node current = first;
+  while (current) {
+    if (IsTextNode(current)) out.append(current.value());
+    if (current.type() == pugi::node_element && current.first_child()) {
+      current = current.first_child();
+      continue;
+    }
+    while (current && current != node && !current.next_sibling()) current = current.parent();
+    if (!current || current == node) break;
+    current = current.next_sibling();
+  }
+  return out;
+}
+
+std::string InnerXml(pugi::xml_node node) {
+  std::string out;
+  StringWriter writer(&out);
+  for (pugi::xml_node child = node.first_child(); child; child = child.next_sibling()) {
+    child.print(writer, "", pugi::format_raw | pugi::format_skip_control_chars);
+  }
+  return out;
+}
+
+std::string_view Attribute(pugi::xml_node node, std::string_view name) {
+  for (pugi::xml_attribute attr : node.attributes()) {
+    if (name == attr.name()) return attr.value();
+  }
+  for (pugi::xml_attribute attr : node.attributes()) {
+    if (NameIs(attr.name(), name)) return attr.value();
+  }
+  return {};
+}
+
+int MaxDepth(const pugi::xml_node& root, int limit) {
+  int depth = 0;
+  int max_depth = 0;
+  pugi::xml_node current = root.first_child();
+  if (!current) return 0;
+  depth = 1;
+  while (current) {
+    if (depth > max_depth) {
+      max_depth = depth;
+      if (max_depth > limit) return max_depth;
+    }
+    if (pugi::xml_node child = current.first_child()) {
+      current = child;
+      ++depth;
+      continue;
+    }
+    while (current && !current.next_sibling()) {
+      current = current.parent();
+      --depth;
+      if (current == root) return max_depth;
+    }
+    if (!current) break;
+    current = current.next_sibling();
+  }
+  return max_depth;
+}
+
+}  // namespace tributary::feeds

@@ -1,0 +1,89 @@
+// Helpers for reading feed XML with pugixml: namespaces resolved by URI
+// (pugixml itself knows nothing of namespaces), element text, inner markup,
+// and the text clean-up every output string goes through.
+#pragma once
+
+#include <cstdint>
+#include <pugixml.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tributary::feeds {
+
+// The vocabularies feeds use, identified by namespace URI.
+enum class Ns : std::uint8_t {
+  kNone,    // no namespace (RSS 0.9x/2.0 elements)
+  kOther,   // a namespace we do not read
+  kAtom,    // http://www.w3.org/2005/Atom
+  kAtom03,  // http://purl.org/atom/ns#
+  kRss10,   // http://purl.org/rss/1.0/
+  kRss090,  // http://my.netscape.com/rdf/simple/0.9/
+  kRdf,
+  kContent,
+  kDc,
+  kDcTerms,
+  kMedia,
+  kItunes,
+  kSlash,
+  kFeedburner,
+  kSy,
+  kXhtml,
+  kXml,
+};
+
+Ns NamespaceForUri(std::string_view uri);
+
+struct QName {
+  Ns ns = Ns::kNone;
+  std::string_view local;  // points into the document
+};
+
+// ASCII case-insensitive equality against a lowercase literal: feeds in
+// the wild write <TITLE> and <pubdate>.
+bool NameIs(std::string_view name, std::string_view lower);
+
+// Resolves element names to (namespace, local name) by walking the
+// xmlns declarations in scope. A prefix that is not declared but is a
+// well-known one (dc, content, media...) is read as that vocabulary, with
+// one warning per prefix. Not thread-safe; one per parse.
+class NameResolver {
+ public:
+  explicit NameResolver(std::vector<std::string>* warnings) : warnings_(warnings) {}
+  QName Resolve(pugi::xml_node element);
+
+ private:
+  Ns LookupPrefix(pugi::xml_node element, std::string_view prefix);
+
+  std::vector<std::string>* warnings_;
+  std::vector<std::string> warned_prefixes_;
+  // One-entry cache: siblings share their parent's scope.
+  pugi::xml_node cached_parent_;
+  std::string_view cached_prefix_;
+  Ns cached_ns_ = Ns::kNone;
+  bool cached_ = false;
+};
+
+// The character data of `node`: its text and CDATA children joined; when
+// it has child elements, the text of all descendants.
+std::string NodeText(pugi::xml_node node);
+// The direct character data, without copying when there is a single text
+// or CDATA child (the common case).
+std::string_view SimpleText(pugi::xml_node node);
+
+// The markup inside `node`, serialized (for HTML given as child elements
+// and for Atom xhtml content).
+std::string InnerXml(pugi::xml_node node);
+
+// Whether `node` has element children.
+bool HasElementChildren(pugi::xml_node node);
+
+// Value of attribute `name` (exact, then case-insensitive), or "".
+std::string_view Attribute(pugi::xml_node node, std::string_view name);
+
+// Deepest element nesting in the tree (iterative, safe on any depth).
+int MaxDepth(const pugi::xml_node& root, int limit);
+
+std::string_view TrimView(std::string_view s);
+
+}  // namespace tributary::feeds
