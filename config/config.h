@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
@@ -43,6 +44,12 @@ struct FetchConfig {
   int max_per_host = 2;
   std::chrono::milliseconds host_spacing{500};
   int max_redirects = 5;
+  // Abort a transfer slower than low_speed_limit bytes/s for low_speed_time.
+  long low_speed_limit = 100;
+  Seconds low_speed_time{20};
+  // Private/loopback/link-local addresses a redirect may lead to (host
+  // names or CIDR ranges, e.g. "192.168.1.0/24"); empty: none.
+  std::vector<std::string> allow_private;
 };
 
 struct FeedConfig {
@@ -64,12 +71,13 @@ struct FeedConfig {
   std::optional<Seconds> keep_age;
   std::string timezone;  // for dates with no zone; empty: UTC
   SourceMark mark;
+  std::string feed_list;  // the OPML file it came from; empty: the YAML
 };
 
 struct OutputConfig {
-  std::string type;    // "feed" or "markdown"
-  std::string format;  // feed: "atom", "rss", "json"
-  std::string path;    // file to write (feed)
+  std::string type;      // "feed" or "markdown"
+  std::string format;    // feed: "atom", "rss", "json"
+  std::string path;      // file to write (feed)
   std::string url_path;  // served at (feed), e.g. "/all.atom"
   std::string title = "Tributary";
   std::size_t max_items = 100;
@@ -79,6 +87,7 @@ struct OutputConfig {
   std::vector<std::string> include;     // keywords, any must match
   std::vector<std::string> exclude;     // keywords, none may match
   bool collapse_duplicates = true;
+  bool allow_data_images = false;  // keep data: URLs in <img src> when sanitising
   // markdown
   std::string template_name = "hexo";  // shipped name or a path
   std::string dir;
@@ -124,19 +133,39 @@ struct Config {
   std::vector<OutputConfig> outputs;
   ServerConfig server;
   std::vector<DigestConfig> digests;
-  Seconds output_interval{60};  // regenerate outputs at most this often
+  Seconds output_interval{60};                   // regenerate outputs at most this often
   std::vector<std::string> tracking_parameters;  // extra ones, besides built-ins
+  // Load-time notes that are not errors (skipped OPML outlines), each
+  // "file:line: text"; the daemon logs them.
+  std::vector<std::string> warnings;
 };
 
 // Reads and validates a config file. A bad file is rejected whole: the
-// error names file, line, column and key.
+// error (code kConfig) names file, line, column and key; when there are
+// several problems, error().message holds one per line.
+// Relative feed_lists and file: feed URLs resolve against the current
+// working directory, like every other relative path in the config.
 Result<Config> LoadConfig(const std::string& path);
-// Same from text (file_name is used in messages; relative feed_lists are
-// resolved against base_dir).
+// Same from text (file_name is used in messages; relative feed_lists and
+// file: feed URLs are resolved against base_dir, LoadConfig passes the
+// current working directory).
 Result<Config> ParseConfig(const std::string& yaml_text, const std::string& file_name,
                            const std::string& base_dir);
 
+// Every key path the loader accepts, e.g. "storage.path", "feeds[].url",
+// "feeds[].headers" (a map of free keys), in the order the loader reads them.
+// docs/configuration.md must document each one (a test checks it).
+std::vector<std::string> KnownConfigKeys();
+
 // The display name of a feed: its configured name, else its URL.
 std::string FeedDisplayName(const FeedConfig& feed);
+
+// "30m", "1h30m", "45s", "2d", "1w", "500ms" or plain seconds ("90").
+// nullopt when malformed or negative.
+std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text);
+// "16MiB", "512KiB", "1GiB", "10MB", "300kB", "100B" or plain bytes.
+std::optional<std::int64_t> ParseByteSize(std::string_view text);
+// Shortest spelling of a duration as ParseDuration reads it ("1h30m").
+std::string FormatDuration(std::chrono::milliseconds duration);
 
 }  // namespace tributary::config

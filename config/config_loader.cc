@@ -1,0 +1,932 @@
+// Reads the YAML config into the structs of config.h. The only yaml-cpp
+// includer in the project: YAML exceptions are caught here and every
+// problem becomes an Error naming file:line:column and the key path.
+//
+// Every key is read through MapReader, which records the keys it was asked
+// for. That record is what rejects unknown keys and what KnownConfigKeys()
+// returns, so the accepted keys, the unknown-key check and the reference
+// test cannot drift apart.
+#include <date/tz.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "config/config.h"
+#include "config/opml.h"
+#include "config/url.h"
+
+namespace tributary::config {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::size_t kMaxReportedProblems = 20;
+
+std::string Quote(const std::string& text) { return "\"" + text + "\""; }
+
+std::string KindOf(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map:
+      return "a map";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Scalar:
+      return "the value " + Quote(node.Scalar());
+    case YAML::NodeType::Null:
+      return "nothing";
+    case YAML::NodeType::Undefined:
+      break;
+  }
+  return "nothing";
+}
+
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+// Edit distance, for "did you mean" hints on misspelt keys.
+std::size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// Problems found so far, in document order of discovery.
+class Problems {
+ public:
+  explicit Problems(std::string file_name) : file_name_(std::move(file_name)) {}
+
+  SourceMark MarkOf(const YAML::Node& node) const {
+    SourceMark mark{file_name_, 0, 0};
+    if (node.IsDefined() && !node.Mark().is_null()) {
+      mark.line = node.Mark().line + 1;
+      mark.column = node.Mark().column + 1;
+    }
+    return mark;
+  }
+  void Add(SourceMark mark, std::string text) {
+    list_.push_back({std::move(mark), std::move(text)});
+  }
+  void Add(const YAML::Node& node, const std::string& path, const std::string& text) {
+    Add(MarkOf(node), path.empty() ? text : path + ": " + text);
+  }
+  bool empty() const { return list_.empty(); }
+  const std::string& file_name() const { return file_name_; }
+
+  // One Error: the first problem in context/message, the others on
+  // following lines in full.
+  Error ToError() const {
+    Error error{ErrorCode::kConfig, list_.front().text, list_.front().mark.ToString()};
+    for (std::size_t i = 1; i < list_.size() && i < kMaxReportedProblems; ++i) {
+      error.message += "\n" + list_[i].mark.ToString() + ": " + list_[i].text;
+    }
+    if (list_.size() > kMaxReportedProblems) {
+      error.message +=
+          "\n(" + std::to_string(list_.size() - kMaxReportedProblems) + " more problems)";
+    }
+    return error;
+  }
+
+ private:
+  struct Problem {
+    SourceMark mark;
+    std::string text;
+  };
+  std::string file_name_;
+  std::vector<Problem> list_;
+};
+
+// Reads the keys of one YAML map. Ask for every key the section knows (even
+// when absent) and call Finish() last: keys never asked for are unknown.
+class MapReader {
+ public:
+  // `path` names the map in messages ("feeds[3]"), `pattern` in the key
+  // list ("feeds[]"); both empty for the top level.
+  MapReader(Problems& problems, std::vector<std::string>* known_keys, const YAML::Node& node,
+            std::string path, std::string pattern)
+      : problems_(problems),
+        known_keys_(known_keys),
+        node_(node),
+        path_(std::move(path)),
+        pattern_(std::move(pattern)) {
+    if (node_.IsMap()) {
+      std::set<std::string> seen;
+      for (auto it = node_.begin(); it != node_.end(); ++it) {
+        const std::string key = it->first.Scalar();
+        if (!seen.insert(key).second) {
+          problems_.Add(it->first, Join(key), "the key appears twice");
+        }
+      }
+    } else if (!node_.IsNull()) {
+      problems_.Add(node_, path_, "expected a map of keys, got " + KindOf(node_));
+    }
+  }
+
+  const YAML::Node& node() const { return node_; }
+  const std::string& path() const { return path_; }
+  Problems& problems() { return problems_; }
+  std::vector<std::string>* known_keys() { return known_keys_; }
+  std::string Join(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+  std::string JoinPattern(const std::string& key) const {
+    return pattern_.empty() ? key : pattern_ + "." + key;
+  }
+
+  // The value of `key`; an undefined node when absent or null.
+  YAML::Node Take(const std::string& key) {
+    if (std::find(asked_.begin(), asked_.end(), key) == asked_.end()) asked_.push_back(key);
+    if (known_keys_ != nullptr) {
+      std::string full = JoinPattern(key);
+      if (std::find(known_keys_->begin(), known_keys_->end(), full) == known_keys_->end()) {
+        known_keys_->push_back(full);
+      }
+    }
+    if (!node_.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+    for (auto it = node_.begin(); it != node_.end(); ++it) {
+      if (it->first.Scalar() == key) {
+        if (it->second.IsNull()) return YAML::Node(YAML::NodeType::Undefined);
+        return it->second;
+      }
+    }
+    return YAML::Node(YAML::NodeType::Undefined);
+  }
+  // Reports a missing key; true when present.
+  bool Require(const std::string& key, const std::string& hint = "") {
+    Take(key);
+    if (Has(key)) return true;
+    problems_.Add(node_, path_, "missing required key " + Quote(key) + hint);
+    return false;
+  }
+  bool Has(const std::string& key) const {
+    if (!node_.IsMap()) return false;
+    for (auto it = node_.begin(); it != node_.end(); ++it) {
+      if (it->first.Scalar() == key) return !it->second.IsNull();
+    }
+    return false;
+  }
+
+  void Finish() {
+    if (!node_.IsMap()) return;
+    for (auto it = node_.begin(); it != node_.end(); ++it) {
+      const std::string key = it->first.Scalar();
+      if (std::find(asked_.begin(), asked_.end(), key) != asked_.end()) continue;
+      problems_.Add(it->first, Join(key), "unknown key" + Suggestion(key));
+    }
+  }
+
+  // Typed readers: leave `out` unchanged when the key is absent; report
+  // and leave it unchanged when the value is malformed. They return true
+  // when a value was stored.
+  bool String(const std::string& key, std::string* out) {
+    YAML::Node value = Take(key);
+    if (!value.IsDefined()) return false;
+    if (!value.IsScalar()) {
+      problems_.Add(value, Join(key), "expected a text value, got " + KindOf(value));
+      return false;
+    }
+    if (value.Scalar().find_first_of(std::string("\r\n\0", 3)) != std::string::npos) {
+      problems_.Add(value, Join(key), "must be on one line");
+      return false;
+    }
+    *out = value.Scalar();
+    return true;
+  }
+
+  bool Bool(const std::string& key, bool* out) {
+    YAML::Node value = Take(key);
+    if (!value.IsDefined()) return false;
+    const std::string text = value.IsScalar() ? Lower(value.Scalar()) : "";
+    if (text == "true" || text == "yes" || text == "on") {
+      *out = true;
+    } else if (text == "false" || text == "no" || text == "off") {
+      *out = false;
+    } else {
+      problems_.Add(value, Join(key), "expected true or false, got " + KindOf(value));
+      return false;
+    }
+    return true;
+  }
+
+  template <typename Integer>
+  bool Number(const std::string& key, Integer* out, long long min, long long max) {
+    YAML::Node value = Take(key);
+    if (!value.IsDefined()) return false;
+    long long number = 0;
+    if (!ParseInteger(value, &number)) {
+      problems_.Add(value, Join(key), "expected a whole number, got " + KindOf(value));
+      return false;
+    }
+    if (number < min || number > max) {
+      problems_.Add(value, Join(key),
+                    std::to_string(number) + " is out of range (" + std::to_string(min) + " to " +
+                        std::to_string(max) + ")");
+      return false;
+    }
+    *out = static_cast<Integer>(number);
+    return true;
+  }
+
+  bool Duration(const std::string& key, std::chrono::milliseconds* out,
+                std::chrono::milliseconds min) {
+    YAML::Node value = Take(key);
+    if (!value.IsDefined()) return false;
+    std::optional<std::chrono::milliseconds> parsed;
+    if (value.IsScalar()) parsed = ParseDuration(value.Scalar());
+    if (!parsed) {
+      const std::string shown = value.IsScalar() ? Quote(value.Scalar()) : KindOf(value);
+      problems_.Add(value, Join(key), shown + " is not a duration (use 30m, 1h, 45s)");
+      return false;
+    }
+    if (*parsed < min) {
+      problems_.Add(value, Join(key),
+                    Quote(value.Scalar()) + " is too short (at least " + FormatDuration(min) + ")");
+      return false;
+    }
+    *out = *parsed;
+    return true;
+  }
+
+  // A duration in whole seconds.
+  bool WholeSeconds(const std::string& key, tributary::Seconds* out, tributary::Seconds min) {
+    std::chrono::milliseconds parsed{0};
+    if (!Duration(key, &parsed, min)) return false;
+    if (parsed.count() % 1000 != 0) {
+      problems_.Add(Take(key), Join(key), "must be a whole number of seconds");
+      return false;
+    }
+    *out = std::chrono::duration_cast<tributary::Seconds>(parsed);
+    return true;
+  }
+  bool OptionalSeconds(const std::string& key, std::optional<tributary::Seconds>* out,
+                       tributary::Seconds min) {
+    tributary::Seconds parsed{0};
+    if (!WholeSeconds(key, &parsed, min)) return false;
+    *out = parsed;
+    return true;
+  }
+
+  bool ByteSize(const std::string& key, std::int64_t* out, std::int64_t min) {
+    YAML::Node value = Take(key);
+    if (!value.IsDefined()) return false;
+    std::optional<std::int64_t> parsed;
+    if (value.IsScalar()) parsed = ParseByteSize(value.Scalar());
+    if (!parsed) {
+      const std::string shown = value.IsScalar() ? Quote(value.Scalar()) : KindOf(value);
+      problems_.Add(value, Join(key), shown + " is not a size (use 16MiB, 512KiB or bytes)");
+      return false;
+    }
+    if (*parsed < min) {
+      problems_.Add(value, Join(key), Quote(value.Scalar()) + " is too small");
+      return false;
+    }
+    *out = *parsed;
+    return true;
+  }
+
+  // A list of one-line, non-empty texts. `marks` (optional) receives the
+  // node of each element.
+  bool StringList(const std::string& key, std::vector<std::string>* out,
+                  std::vector<YAML::Node>* nodes = nullptr) {
+    YAML::Node value = Take(key);
+    if (!value.IsDefined()) return false;
+    if (!value.IsSequence()) {
+      problems_.Add(value, Join(key), "expected a list such as [a, b], got " + KindOf(value));
+      return false;
+    }
+    std::vector<std::string> items;
+    bool good = true;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      const YAML::Node item = value[i];
+      const std::string item_path = Join(key) + "[" + std::to_string(i) + "]";
+      if (!item.IsScalar() || item.Scalar().empty()) {
+        problems_.Add(item, item_path, "expected a text value, got " + KindOf(item));
+        good = false;
+      } else if (item.Scalar().find_first_of(std::string("\r\n\0", 3)) != std::string::npos) {
+        problems_.Add(item, item_path, "must be on one line");
+        good = false;
+      } else {
+        items.push_back(item.Scalar());
+        if (nodes != nullptr) nodes->push_back(item);
+      }
+    }
+    if (!good) return false;
+    *out = std::move(items);
+    return true;
+  }
+
+  // A map of free keys to one-line texts (HTTP headers).
+  bool StringMap(const std::string& key, std::map<std::string, std::string>* out) {
+    YAML::Node value = Take(key);
+    if (!value.IsDefined()) return false;
+    if (!value.IsMap()) {
+      problems_.Add(value, Join(key), "expected a map of names to values, got " + KindOf(value));
+      return false;
+    }
+    bool good = true;
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      const std::string name = it->first.Scalar();
+      const std::string item_path = Join(key) + "." + name;
+      const bool token = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
+      });
+      if (!token) {
+        problems_.Add(it->first, item_path, "is not a valid name (letters, digits, - and _)");
+        good = false;
+      } else if (!it->second.IsScalar() ||
+                 it->second.Scalar().find_first_of(std::string("\r\n\0", 3)) != std::string::npos) {
+        problems_.Add(it->second, item_path, "expected a one-line text value");
+        good = false;
+      } else {
+        (*out)[name] = it->second.Scalar();
+      }
+    }
+    return good;
+  }
+
+  // A list of maps; `read` is called with a reader for each element.
+  template <typename ReadElement>
+  void List(const std::string& key, ReadElement read) {
+    YAML::Node value = Take(key);
+    const std::string pattern = JoinPattern(key) + "[]";
+    if (known_keys_ != nullptr && !value.IsDefined()) {
+      // Still walk one empty element so every key of the element is known.
+      Problems ignored(problems_.file_name());
+      MapReader silent(ignored, known_keys_, YAML::Node(YAML::NodeType::Null), "", pattern);
+      read(silent, std::size_t{0});
+      return;
+    }
+    if (!value.IsDefined()) return;
+    if (!value.IsSequence()) {
+      problems_.Add(value, Join(key), "expected a list, got " + KindOf(value));
+      return;
+    }
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      MapReader element(problems_, known_keys_, value[i], Join(key) + "[" + std::to_string(i) + "]",
+                        pattern);
+      read(element, i);
+      element.Finish();
+    }
+  }
+
+  // A nested map section.
+  template <typename ReadSection>
+  void Section(const std::string& key, ReadSection read) {
+    YAML::Node value = Take(key);
+    MapReader section(problems_, known_keys_,
+                      value.IsDefined() ? value : YAML::Node(YAML::NodeType::Null), Join(key),
+                      JoinPattern(key));
+    read(section);
+    section.Finish();
+  }
+
+ private:
+  static bool ParseInteger(const YAML::Node& value, long long* out) {
+    if (!value.IsScalar()) return false;
+    const std::string& text = value.Scalar();
+    if (text.empty()) return false;
+    std::size_t used = 0;
+    try {
+      *out = std::stoll(text, &used, 10);
+    } catch (const std::exception&) {
+      return false;
+    }
+    return used == text.size() && std::isspace(static_cast<unsigned char>(text[0])) == 0;
+  }
+
+  std::string Suggestion(const std::string& key) const {
+    std::string best;
+    std::size_t best_distance = 3;
+    for (const std::string& known : asked_) {
+      std::size_t distance = EditDistance(key, known);
+      if (distance < best_distance) {
+        best = known;
+        best_distance = distance;
+      }
+    }
+    if (!best.empty()) return " (did you mean " + Quote(best) + "?)";
+    std::string list;
+    for (const std::string& known : asked_) list += (list.empty() ? "" : ", ") + known;
+    return " (known keys: " + list + ")";
+  }
+
+  Problems& problems_;
+  std::vector<std::string>* known_keys_;
+  YAML::Node node_;
+  std::string path_;
+  std::string pattern_;
+  std::vector<std::string> asked_;
+};
+
+bool IsKnownTimezone(const std::string& name) {
+  try {
+    return date::locate_zone(name) != nullptr;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+bool IsOneOf(const std::string& value, std::initializer_list<const char*> choices) {
+  return std::any_of(choices.begin(), choices.end(),
+                     [&](const char* choice) { return value == choice; });
+}
+
+fs::path Resolve(const std::string& base_dir, const std::string& path) {
+  fs::path resolved(path);
+  if (resolved.is_relative()) {
+    resolved = fs::path(base_dir.empty() ? fs::current_path() : fs::path(base_dir)) / resolved;
+  }
+  return fs::absolute(resolved).lexically_normal();
+}
+
+// Checks feed.url and rewrites the relative form "file:some/path" (and
+// "file:/abs/path") into an absolute file:// URL. nullopt when reported.
+std::optional<CheckedUrl> CheckFeedUrl(MapReader& in, FeedConfig& feed,
+                                       const std::string& base_dir) {
+  const std::string path = in.Join("url");
+  if (feed.url.rfind("file:", 0) == 0 && feed.url.rfind("file://", 0) != 0) {
+    std::optional<std::string> url = FileUrlForPath(Resolve(base_dir, feed.url.substr(5)));
+    if (!url) {
+      in.problems().Add(in.Take("url"), path, Quote(feed.url) + " is not a usable file path");
+      return std::nullopt;
+    }
+    feed.url = *url;
+  }
+  std::string why;
+  std::optional<CheckedUrl> checked = CheckUrl(feed.url, &why);
+  if (!checked) {
+    in.problems().Add(in.Take("url"), path, Quote(feed.url) + " is not a valid URL (" + why + ")");
+  } else if (!IsOneOf(checked->scheme, {"http", "https", "file"})) {
+    in.problems().Add(in.Take("url"), path, Quote(feed.url) + " is not an http, https or file URL");
+    checked.reset();
+  }
+  return checked;
+}
+
+// "host:port" or "[v6]:port".
+bool IsListenAddress(const std::string& listen) {
+  std::size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  std::string host = listen.substr(0, colon);
+  if (host.front() == '[' && (host.back() != ']' || host.size() < 3)) return false;
+  const std::string port = listen.substr(colon + 1);
+  if (port.empty() || port.size() > 5 ||
+      !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return false;
+  }
+  const int number = std::stoi(port);
+  return number >= 1 && number <= 65535;
+}
+
+// "HH:MM" with a real time of day.
+bool IsTimeOfDay(const std::string& text) {
+  if (text.size() != 5 || text[2] != ':') return false;
+  for (std::size_t i : {0U, 1U, 3U, 4U}) {
+    if (text[i] < '0' || text[i] > '9') return false;
+  }
+  return std::stoi(text.substr(0, 2)) < 24 && std::stoi(text.substr(3, 2)) < 60;
+}
+
+// "daily HH:MM", "weekly <mon..sun> HH:MM" or "every <duration>".
+bool IsSchedule(const std::string& schedule) {
+  std::istringstream words(schedule);
+  std::string kind, first, second, extra;
+  words >> kind >> first >> second >> extra;
+  if (!extra.empty()) return false;
+  if (kind == "daily") return second.empty() && IsTimeOfDay(first);
+  if (kind == "weekly") {
+    return IsOneOf(Lower(first), {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) &&
+           IsTimeOfDay(second);
+  }
+  if (kind == "every") {
+    std::optional<std::chrono::milliseconds> every = ParseDuration(first);
+    return second.empty() && every && *every >= std::chrono::minutes{1};
+  }
+  return false;
+}
+
+bool IsPlainName(const std::string& name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
+  });
+}
+
+// ---------------------------------------------------------------------
+// Sections. Each reads its keys and checks what it can check alone.
+
+void ReadStorage(MapReader& in, StorageConfig& storage) {
+  in.String("path", &storage.path);
+  in.Number("keep_items", &storage.keep_items, 0, 100'000'000);
+  in.WholeSeconds("keep_age", &storage.keep_age, Seconds{0});
+  if (storage.path.empty())
+    in.problems().Add(in.Take("path"), in.Join("path"), "must not be empty");
+}
+
+void ReadFetch(MapReader& in, FetchConfig& fetch) {
+  const Seconds one_second{1};
+  const Seconds one_minute{60};
+  in.WholeSeconds("interval", &fetch.interval, one_minute);
+  in.WholeSeconds("min_interval", &fetch.min_interval, one_minute);
+  in.WholeSeconds("max_interval", &fetch.max_interval, one_minute);
+  in.WholeSeconds("max_backoff", &fetch.max_backoff, one_minute);
+  in.WholeSeconds("timeout", &fetch.timeout, one_second);
+  in.WholeSeconds("connect_timeout", &fetch.connect_timeout, one_second);
+  in.ByteSize("max_body", &fetch.max_body_bytes, 1024);
+  in.String("user_agent", &fetch.user_agent);
+  in.Number("max_transfers", &fetch.max_transfers, 1, 10'000);
+  in.Number("max_per_host", &fetch.max_per_host, 1, 100);
+  in.Duration("host_spacing", &fetch.host_spacing, std::chrono::milliseconds{0});
+  in.Number("max_redirects", &fetch.max_redirects, 0, 20);
+  std::int64_t low_speed = fetch.low_speed_limit;
+  if (in.ByteSize("low_speed_limit", &low_speed, 0)) {
+    fetch.low_speed_limit = static_cast<long>(low_speed);
+  }
+  in.WholeSeconds("low_speed_time", &fetch.low_speed_time, one_second);
+  in.StringList("allow_private", &fetch.allow_private);
+  if (fetch.min_interval > fetch.max_interval) {
+    in.problems().Add(in.Take("min_interval"), in.Join("min_interval"),
+                      FormatDuration(fetch.min_interval) + " is longer than max_interval (" +
+                          FormatDuration(fetch.max_interval) + ")");
+  }
+}
+
+std::optional<CheckedUrl> ReadFeed(MapReader& in, FeedConfig& feed, const std::string& base_dir) {
+  feed.mark = in.problems().MarkOf(in.node());
+  const bool has_url = in.Require("url") && in.String("url", &feed.url);
+  in.String("name", &feed.name);
+  in.StringList("categories", &feed.categories);
+  in.String("author", &feed.author);
+  in.OptionalSeconds("interval", &feed.interval, Seconds{60});
+  in.String("user_agent", &feed.user_agent);
+  in.StringMap("headers", &feed.headers);
+  in.String("ca_file", &feed.ca_file);
+  in.Bool("insecure_tls", &feed.insecure_tls);
+  in.String("proxy", &feed.proxy);
+  in.String("username", &feed.username);
+  in.String("password_file", &feed.password_file);
+  in.String("password_env", &feed.password_env);
+  in.String("cookie", &feed.cookie);
+  std::size_t keep_items = 0;
+  if (in.Number("keep_items", &keep_items, 0, 100'000'000)) feed.keep_items = keep_items;
+  in.OptionalSeconds("keep_age", &feed.keep_age, Seconds{0});
+  in.String("timezone", &feed.timezone);
+  if (!feed.password_file.empty() && !feed.password_env.empty()) {
+    in.problems().Add(in.Take("password_env"), in.Join("password_env"),
+                      "give password_file or password_env, not both");
+  }
+  if (!feed.timezone.empty() && !IsKnownTimezone(feed.timezone)) {
+    in.problems().Add(in.Take("timezone"), in.Join("timezone"),
+                      Quote(feed.timezone) + " is not an IANA time zone (e.g. Asia/Shanghai)");
+  }
+  if (!has_url) return std::nullopt;
+  return CheckFeedUrl(in, feed, base_dir);
+}
+
+// Reports keys that belong to the other output type.
+void RejectKeys(MapReader& in, std::initializer_list<const char*> keys, const std::string& why) {
+  for (const char* key : keys) {
+    if (in.Has(key)) in.problems().Add(in.Take(key), in.Join(key), why);
+  }
+}
+
+void ReadOutput(MapReader& in, OutputConfig& output, const std::string& base_dir) {
+  output.mark = in.problems().MarkOf(in.node());
+  const bool has_type = in.Require("type", " (feed or markdown)");
+  in.String("type", &output.type);
+  in.String("format", &output.format);
+  in.String("path", &output.path);
+  in.String("url_path", &output.url_path);
+  in.String("title", &output.title);
+  in.Number("max_items", &output.max_items, 1, 100'000);
+  in.OptionalSeconds("max_age", &output.max_age, Seconds{1});
+  in.StringList("categories", &output.categories);
+  in.StringList("feeds", &output.feeds);
+  in.StringList("include", &output.include);
+  in.StringList("exclude", &output.exclude);
+  in.Bool("collapse_duplicates", &output.collapse_duplicates);
+  in.Bool("allow_data_images", &output.allow_data_images);
+  in.String("template", &output.template_name);
+  in.String("dir", &output.dir);
+  in.Bool("export_back_catalogue", &output.export_back_catalogue);
+  in.StringList("command", &output.command);
+  in.WholeSeconds("command_timeout", &output.command_timeout, Seconds{1});
+  if (!has_type) return;
+
+  if (output.type == "feed") {
+    if (output.format.empty()) output.format = "atom";
+    if (!IsOneOf(output.format, {"atom", "rss", "json"})) {
+      in.problems().Add(in.Take("format"), in.Join("format"),
+                        Quote(output.format) + " is not a feed format (use atom, rss or json)");
+    }
+    if (output.path.empty() && output.url_path.empty()) {
+      in.problems().Add(in.node(), in.path(), "a feed output needs path, url_path or both");
+    }
+    if (!output.url_path.empty() && output.url_path.front() != '/') {
+      in.problems().Add(in.Take("url_path"), in.Join("url_path"),
+                        Quote(output.url_path) + " must start with \"/\"");
+    } else if (IsOneOf(output.url_path, {"/", "/status", "/healthz", "/metrics"})) {
+      in.problems().Add(in.Take("url_path"), in.Join("url_path"),
+                        Quote(output.url_path) + " is a route of the built-in server");
+    }
+    RejectKeys(in, {"template", "dir", "export_back_catalogue"},
+               "only markdown outputs have this key");
+  } else if (output.type == "markdown") {
+    in.Require("dir", " (the folder posts are written to)");
+    RejectKeys(in, {"format", "path", "url_path"}, "only feed outputs have this key");
+    const bool looks_like_path = output.template_name.find('/') != std::string::npos ||
+                                 output.template_name.find('.') != std::string::npos;
+    if (looks_like_path) {
+      std::error_code error;
+      if (!fs::is_regular_file(Resolve(base_dir, output.template_name), error)) {
+        in.problems().Add(in.Take("template"), in.Join("template"),
+                          "template file " + Quote(output.template_name) + " does not exist");
+      }
+    } else if (!IsOneOf(output.template_name, {"hexo", "hugo", "jekyll"})) {
+      in.problems().Add(in.Take("template"), in.Join("template"),
+                        Quote(output.template_name) +
+                            " is not a shipped template (hexo, hugo, jekyll) or a file path");
+    }
+  } else {
+    in.problems().Add(in.Take("type"), in.Join("type"),
+                      Quote(output.type) + " is not an output type (use feed or markdown)");
+  }
+}
+
+void ReadServer(MapReader& in, ServerConfig& server) {
+  in.Bool("enabled", &server.enabled);
+  in.String("listen", &server.listen);
+  in.Number("max_connections", &server.max_connections, 1, 100'000);
+  if (!IsListenAddress(server.listen)) {
+    in.problems().Add(
+        in.Take("listen"), in.Join("listen"),
+        Quote(server.listen) + " is not host:port (e.g. 127.0.0.1:8080 or [::1]:8080)");
+  }
+}
+
+void CheckDelivery(MapReader& in, const std::string& delivery) {
+  std::string why;
+  if (delivery.rfind("maildir:", 0) == 0 || delivery.rfind("sendmail:", 0) == 0) {
+    if (delivery.substr(delivery.find(':') + 1).empty()) why = "names no path";
+  } else if (delivery.rfind("smtp://", 0) == 0 || delivery.rfind("smtps://", 0) == 0) {
+    std::optional<CheckedUrl> checked = CheckUrl(delivery, &why);
+    if (checked) why.clear();
+  } else {
+    why = "is not maildir:PATH, smtp://..., smtps://... or sendmail:PATH";
+  }
+  if (!why.empty()) {
+    in.problems().Add(in.Take("delivery"), in.Join("delivery"), Quote(delivery) + " " + why);
+  }
+}
+
+void ReadDigest(MapReader& in, DigestConfig& digest) {
+  digest.mark = in.problems().MarkOf(in.node());
+  if (in.Require("name")) in.String("name", &digest.name);
+  in.String("schedule", &digest.schedule);
+  in.String("timezone", &digest.timezone);
+  if (in.Require("from")) in.String("from", &digest.from);
+  if (in.Require("to")) in.StringList("to", &digest.to);
+  in.String("subject", &digest.subject);
+  in.StringList("categories", &digest.categories);
+  in.StringList("feeds", &digest.feeds);
+  in.StringList("include", &digest.include);
+  in.StringList("exclude", &digest.exclude);
+  in.Number("max_items", &digest.max_items, 1, 100'000);
+  in.Number("max_items_per_feed", &digest.max_items_per_feed, 1, 100'000);
+  in.Bool("send_empty", &digest.send_empty);
+  in.String("delivery", &digest.delivery);
+  in.String("password_file", &digest.password_file);
+  in.String("password_env", &digest.password_env);
+
+  if (!digest.name.empty() && !IsPlainName(digest.name)) {
+    in.problems().Add(in.Take("name"), in.Join("name"),
+                      Quote(digest.name) + " may hold only letters, digits, - and _");
+  }
+  if (!IsSchedule(digest.schedule)) {
+    in.problems().Add(in.Take("schedule"), in.Join("schedule"),
+                      Quote(digest.schedule) +
+                          " is not a schedule (use \"daily 07:00\", \"weekly mon 07:00\" or "
+                          "\"every 6h\")");
+  }
+  if (!IsKnownTimezone(digest.timezone)) {
+    in.problems().Add(in.Take("timezone"), in.Join("timezone"),
+                      Quote(digest.timezone) + " is not an IANA time zone (e.g. Asia/Shanghai)");
+  }
+  if (!digest.from.empty() && digest.from.find('@') == std::string::npos) {
+    in.problems().Add(in.Take("from"), in.Join("from"), Quote(digest.from) + " is not an address");
+  }
+  for (std::size_t i = 0; i < digest.to.size(); ++i) {
+    if (digest.to[i].find('@') == std::string::npos) {
+      in.problems().Add(in.Take("to")[i], in.Join("to") + "[" + std::to_string(i) + "]",
+                        Quote(digest.to[i]) + " is not an address");
+    }
+  }
+  if (in.Has("to") && digest.to.empty()) {
+    in.problems().Add(in.Take("to"), in.Join("to"), "names no recipient");
+  }
+  CheckDelivery(in, digest.delivery);
+  if (!digest.password_file.empty() && !digest.password_env.empty()) {
+    in.problems().Add(in.Take("password_env"), in.Join("password_env"),
+                      "give password_file or password_env, not both");
+  }
+}
+
+// ---------------------------------------------------------------------
+// The whole document.
+
+// A feed or output selection entry, kept to check it names a real feed.
+struct FeedReference {
+  std::string path;
+  YAML::Node node;
+};
+
+class ConfigReader {
+ public:
+  ConfigReader(const std::string& file_name, std::string base_dir,
+               std::vector<std::string>* known_keys)
+      : problems_(file_name), base_dir_(std::move(base_dir)), known_keys_(known_keys) {
+    config_.source_path = file_name;
+  }
+
+  Result<Config> Read(const YAML::Node& root) {
+    MapReader top(problems_, known_keys_, root, "", "");
+    top.Section("storage", [&](MapReader& in) { ReadStorage(in, config_.storage); });
+    top.Section("fetch", [&](MapReader& in) { ReadFetch(in, config_.fetch); });
+    top.List("feeds", [&](MapReader& in, std::size_t) { AddFeed(in); });
+    std::vector<YAML::Node> list_nodes;
+    top.StringList("feed_lists", &config_.feed_lists, &list_nodes);
+    top.List("outputs", [&](MapReader& in, std::size_t) { AddOutput(in); });
+    top.Section("server", [&](MapReader& in) { ReadServer(in, config_.server); });
+    top.List("digests", [&](MapReader& in, std::size_t) { AddDigest(in); });
+    top.WholeSeconds("output_interval", &config_.output_interval, Seconds{1});
+    top.StringList("tracking_parameters", &config_.tracking_parameters);
+    top.Finish();
+    for (std::size_t i = 0; i < config_.feed_lists.size() && i < list_nodes.size(); ++i) {
+      ImportFeedList(config_.feed_lists[i], list_nodes[i], "feed_lists[" + std::to_string(i) + "]");
+    }
+    CheckReferences();
+    if (!problems_.empty()) return problems_.ToError();
+    return std::move(config_);
+  }
+
+ private:
+  void AddFeed(MapReader& in) {
+    FeedConfig feed;
+    std::optional<CheckedUrl> checked = ReadFeed(in, feed, base_dir_);
+    if (checked) {
+      const std::string where = in.path() + " (" + feed.mark.ToString() + ")";
+      auto [it, inserted] = feed_identities_.emplace(checked->identity, where);
+      if (!inserted) {
+        problems_.Add(in.Take("url"), in.Join("url"),
+                      Quote(feed.url) + " is already configured by " + it->second);
+      }
+    }
+    config_.feeds.push_back(std::move(feed));
+  }
+
+  void AddOutput(MapReader& in) {
+    OutputConfig output;
+    ReadOutput(in, output, base_dir_);
+    KeepReferences(in, "feeds");
+    auto check_unique = [&](const std::string& key, const std::string& value,
+                            std::map<std::string, std::string>& seen) {
+      if (value.empty()) return;
+      auto [it, inserted] = seen.emplace(value, in.path());
+      if (!inserted) {
+        problems_.Add(in.Take(key), in.Join(key),
+                      Quote(value) + " is already used by " + it->second);
+      }
+    };
+    check_unique("path", output.path, output_paths_);
+    check_unique("url_path", output.url_path, output_url_paths_);
+    check_unique("dir", output.type == "markdown" ? output.dir : "", output_paths_);
+    config_.outputs.push_back(std::move(output));
+  }
+
+  void AddDigest(MapReader& in) {
+    DigestConfig digest;
+    ReadDigest(in, digest);
+    KeepReferences(in, "feeds");
+    if (!digest.name.empty()) {
+      auto [it, inserted] = digest_names_.emplace(digest.name, in.path());
+      if (!inserted) {
+        problems_.Add(in.Take("name"), in.Join("name"),
+                      Quote(digest.name) + " is already used by " + it->second);
+      }
+    }
+    config_.digests.push_back(std::move(digest));
+  }
+
+  void KeepReferences(MapReader& in, const std::string& key) {
+    YAML::Node list = in.Take(key);
+    if (!list.IsSequence()) return;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      if (list[i].IsScalar()) {
+        references_.push_back({in.Join(key) + "[" + std::to_string(i) + "]", list[i]});
+      }
+    }
+  }
+
+  // Adds the feeds of one OPML file, skipping those configured already.
+  void ImportFeedList(const std::string& list, const YAML::Node& node, const std::string& path) {
+    Result<OpmlFeeds> imported = LoadOpml(Resolve(base_dir_, list).string(), list);
+    if (!imported) {
+      problems_.Add(node, path, imported.error().ToString());
+      return;
+    }
+    for (std::string& warning : imported->warnings) config_.warnings.push_back(std::move(warning));
+    for (FeedConfig& feed : imported->feeds) {
+      std::string why;
+      std::optional<CheckedUrl> checked = CheckUrl(feed.url, &why);
+      if (!checked) continue;  // ParseOpml accepted only URLs that pass
+      const std::string where = feed.mark.ToString();
+      auto [it, inserted] = feed_identities_.emplace(checked->identity, where);
+      if (!inserted) {
+        config_.warnings.push_back(where + ": " + Quote(feed.url) +
+                                   " skipped: already configured by " + it->second);
+        continue;
+      }
+      config_.feeds.push_back(std::move(feed));
+    }
+  }
+
+  // Selections must name configured feeds (by name or URL): a typo there
+  // would silently select nothing.
+  void CheckReferences() {
+    std::set<std::string> names;
+    for (const FeedConfig& feed : config_.feeds) {
+      names.insert(feed.url);
+      if (!feed.name.empty()) names.insert(feed.name);
+    }
+    for (const FeedReference& reference : references_) {
+      if (names.count(reference.node.Scalar()) == 0) {
+        problems_.Add(
+            reference.node, reference.path,
+            Quote(reference.node.Scalar()) + " is not the name or URL of a configured feed");
+      }
+    }
+  }
+
+  Problems problems_;
+  std::string base_dir_;
+  std::vector<std::string>* known_keys_;
+  Config config_;
+  std::map<std::string, std::string> feed_identities_;  // identity -> where configured
+  std::map<std::string, std::string> output_paths_;
+  std::map<std::string, std::string> output_url_paths_;
+  std::map<std::string, std::string> digest_names_;
+  std::vector<FeedReference> references_;
+};
+
+}  // namespace
+
+Result<Config> ParseConfig(const std::string& yaml_text, const std::string& file_name,
+                           const std::string& base_dir) {
+  try {
+    YAML::Node root = YAML::Load(yaml_text);
+    ConfigReader reader(file_name, base_dir, nullptr);
+    return reader.Read(root);
+  } catch (const YAML::Exception& e) {
+    SourceMark mark{file_name, 0, 0};
+    if (!e.mark.is_null()) mark = SourceMark{file_name, e.mark.line + 1, e.mark.column + 1};
+    return Error{ErrorCode::kConfig, "not valid YAML: " + e.msg, mark.ToString()};
+  }
+}
+
+Result<Config> LoadConfig(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Error{ErrorCode::kConfig,
+                 "cannot read the config file (does it exist and is it readable?)", path};
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::error_code error;
+  const fs::path cwd = fs::current_path(error);
+  return ParseConfig(text.str(), path, error ? std::string(".") : cwd.string());
+}
+
+std::vector<std::string> KnownConfigKeys() {
+  std::vector<std::string> keys;
+  ConfigReader reader("<known keys>", ".", &keys);
+  // An empty document: every section and one element of every list are
+  // still walked, so every key gets asked for. Its errors do not matter.
+  (void)reader.Read(YAML::Node(YAML::NodeType::Null));
+  return keys;
+}
+
+}  // namespace tributary::config

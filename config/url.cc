@@ -1,0 +1,81 @@
+#include "config/url.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+
+namespace tributary::config {
+namespace {
+
+struct UrlDeleter {
+  void operator()(CURLU* handle) const { curl_url_cleanup(handle); }
+};
+using UrlHandle = std::unique_ptr<CURLU, UrlDeleter>;
+
+// Reads one part; empty when absent.
+std::string GetPart(CURLU* handle, CURLUPart part) {
+  char* value = nullptr;
+  if (curl_url_get(handle, part, &value, 0) != CURLUE_OK || value == nullptr) return {};
+  std::string text(value);
+  curl_free(value);
+  return text;
+}
+
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+}  // namespace
+
+std::optional<CheckedUrl> CheckUrl(std::string_view url, std::string* why) {
+  UrlHandle handle(curl_url());
+  if (!handle) {
+    *why = "out of memory";
+    return std::nullopt;
+  }
+  const std::string text(url);
+  // Reject what curl would quietly repair, so the URL stays as written.
+  if (text.find_first_of(" \t\r\n") != std::string::npos) {
+    *why = "URLs cannot contain spaces or line breaks (write %20)";
+    return std::nullopt;
+  }
+  CURLUcode rc = curl_url_set(handle.get(), CURLUPART_URL, text.c_str(), CURLU_NON_SUPPORT_SCHEME);
+  if (rc != CURLUE_OK) {
+    *why = curl_url_strerror(rc);
+    return std::nullopt;
+  }
+  CheckedUrl checked;
+  checked.scheme = Lower(GetPart(handle.get(), CURLUPART_SCHEME));
+  checked.url = GetPart(handle.get(), CURLUPART_URL);
+  std::string host = GetPart(handle.get(), CURLUPART_HOST);
+  checked.identity = checked.url;
+  // curl keeps the host as written; hosts are case-insensitive.
+  if (!host.empty()) {
+    std::size_t at = checked.identity.find(host);
+    if (at != std::string::npos) checked.identity.replace(at, host.size(), Lower(host));
+  }
+  if ((checked.scheme == "http" || checked.scheme == "https") && host.empty()) {
+    *why = "no host name";
+    return std::nullopt;
+  }
+  return checked;
+}
+
+std::optional<std::string> FileUrlForPath(const std::string& absolute_path) {
+  UrlHandle handle(curl_url());
+  if (!handle) return std::nullopt;
+  if (curl_url_set(handle.get(), CURLUPART_SCHEME, "file", 0) != CURLUE_OK ||
+      curl_url_set(handle.get(), CURLUPART_PATH, absolute_path.c_str(), CURLU_URLENCODE) !=
+          CURLUE_OK) {
+    return std::nullopt;
+  }
+  std::string url = GetPart(handle.get(), CURLUPART_URL);
+  if (url.empty()) return std::nullopt;
+  return url;
+}
+
+}  // namespace tributary::config
