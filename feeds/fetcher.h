@@ -19,13 +19,13 @@ struct FetchLimits {
   std::int64_t max_body_bytes = 16 * 1024 * 1024;  // after decompression
   std::chrono::milliseconds total_timeout{60'000};
   std::chrono::milliseconds connect_timeout{10'000};
-  long low_speed_bytes_per_second = 100;  // abort below this rate...
+  long low_speed_bytes_per_second = 100;      // abort below this rate...
   std::chrono::seconds low_speed_window{20};  // ...sustained this long
   int max_redirects = 5;
 };
 
 struct FetchRequest {
-  std::string url;  // http://, https:// or file://
+  std::string url;            // http://, https:// or file://
   std::string etag;           // sent as If-None-Match when not empty
   std::string last_modified;  // sent as If-Modified-Since when not empty
   FetchLimits limits;
@@ -38,6 +38,14 @@ struct FetchRequest {
   std::string username;  // basic auth
   std::string password;
   std::string cookie;
+  // Address policy (hostile-inputs A1/A2). By default the configured URL may
+  // point anywhere (the admin wrote it), but a redirect that leaves a public
+  // address for a loopback/private/link-local one is refused
+  // ("blocked_address"). Checked on the connected address of every hop.
+  bool allow_private_redirects = false;
+  // Stricter: refuse non-public addresses even for the configured URL
+  // (for URLs that came from elsewhere, e.g. an imported OPML list).
+  bool block_private_addresses = false;
 };
 
 struct FetchResult {
@@ -54,10 +62,14 @@ struct FetchResult {
   // Set when the chain of redirects was all permanent (301/308).
   std::string permanent_redirect_url;
   std::optional<std::chrono::seconds> retry_after;  // 429/503
+  std::optional<std::chrono::seconds> max_age;      // Cache-Control max-age
+  std::optional<Timestamp> expires_at;              // Expires, parsed
   // Stable error class: "timeout", "dns", "connect", "tls", "http_4xx",
   // "http_5xx", "http_410", "http_429", "body_too_large",
   // "too_many_redirects", "redirect_scheme_denied", "blocked_address",
-  // "transfer_partial", "bot_challenge", "io", "cancelled".
+  // "transfer_partial", "bot_challenge", "io", "cancelled",
+  // "http_3xx" (a redirect without a usable Location), "invalid_request"
+  // (malformed URL, scheme not allowed, CR/LF in a header).
   std::string error_class;
   std::string error_message;  // for people; says what to do when it can
   std::int64_t bytes_received = 0;

@@ -1,0 +1,42 @@
+#include "feeds/address_policy.h"
+
+#include <gtest/gtest.h>
+
+namespace tributary::feeds {
+namespace {
+
+TEST(AddressPolicyTest, RefusesInternalIpv4Ranges) {
+  for (const char* ip : {"127.0.0.1", "127.255.0.9", "10.1.2.3", "172.16.0.1", "172.31.255.255",
+                         "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "224.0.0.1",
+                         "255.255.255.255", "198.18.0.1", "192.0.2.7"}) {
+    EXPECT_FALSE(IsPublicAddress(ip)) << ip;
+  }
+}
+
+TEST(AddressPolicyTest, AcceptsPublicIpv4) {
+  for (const char* ip : {"93.184.216.34", "8.8.8.8", "172.32.0.1", "100.128.0.1", "1.1.1.1"}) {
+    EXPECT_TRUE(IsPublicAddress(ip)) << ip;
+  }
+}
+
+TEST(AddressPolicyTest, RefusesInternalIpv6AndEmbeddedIpv4) {
+  for (const char* ip :
+       {"::1", "::", "fc00::1", "fd12:3456::1", "fe80::1", "ff02::1", "::ffff:127.0.0.1",
+        "::ffff:10.0.0.1", "64:ff9b::a9fe:a9fe", "2001:db8::1"}) {
+    EXPECT_FALSE(IsPublicAddress(ip)) << ip;
+  }
+}
+
+TEST(AddressPolicyTest, AcceptsPublicIpv6) {
+  EXPECT_TRUE(IsPublicAddress("2606:4700:4700::1111"));
+  EXPECT_TRUE(IsPublicAddress("::ffff:8.8.8.8"));
+}
+
+TEST(AddressPolicyTest, UnparsableIsNotPublic) {
+  EXPECT_FALSE(IsPublicAddress("2130706433"));  // decimal spelling: curl resolves it first
+  EXPECT_FALSE(IsPublicAddress("localhost"));
+  EXPECT_FALSE(IsPublicAddress(""));
+}
+
+}  // namespace
+}  // namespace tributary::feeds
