@@ -1,4 +1,5 @@
 # Tests of digest scheduling, the exactly-once runner and mail delivery.
 tributary_test(digest_test
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/digest_schedule_test.cc
-  LIBS tributary_digest)
+          ${CMAKE_CURRENT_SOURCE_DIR}/mail_delivery_test.cc
+  LIBS tributary_digest nlohmann_json::nlohmann_json)
