@@ -493,16 +493,23 @@ bool IsListenAddress(const std::string& listen) {
   return number >= 1 && number <= 65535;
 }
 
-// "HH:MM" with a real time of day.
+// "HH:MM" (or "H:MM") with a real time of day.
 bool IsTimeOfDay(const std::string& text) {
-  if (text.size() != 5 || text[2] != ':') return false;
-  for (std::size_t i : {0U, 1U, 3U, 4U}) {
-    if (text[i] < '0' || text[i] > '9') return false;
+  const std::size_t colon = text.find(':');
+  if (colon == std::string::npos || colon == 0 || colon > 2 || text.size() - colon != 3) {
+    return false;
   }
-  return std::stoi(text.substr(0, 2)) < 24 && std::stoi(text.substr(3, 2)) < 60;
+  const std::string hour = text.substr(0, colon);
+  const std::string minute = text.substr(colon + 1);
+  auto digits = [](const std::string& part) {
+    return std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  return digits(hour) && digits(minute) && std::stoi(hour) < 24 && std::stoi(minute) < 60;
 }
 
-// "daily HH:MM", "weekly <mon..sun> HH:MM" or "every <duration>".
+// The forms daemon/digest_schedule.cc runs: "daily HH:MM",
+// "weekly <mon..sun or monday..sunday> HH:MM", "every <N>h|<N>m" between
+// 5 minutes and 7 days.
 bool IsSchedule(const std::string& schedule) {
   std::istringstream words(schedule);
   std::string kind, first, second, extra;
@@ -510,12 +517,18 @@ bool IsSchedule(const std::string& schedule) {
   if (!extra.empty()) return false;
   if (kind == "daily") return second.empty() && IsTimeOfDay(first);
   if (kind == "weekly") {
-    return IsOneOf(Lower(first), {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) &&
+    const std::string day = Lower(first);
+    return IsOneOf(day.substr(0, 3), {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) &&
+           (day.size() == 3 ||
+            IsOneOf(day, {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                          "sunday"})) &&
            IsTimeOfDay(second);
   }
-  if (kind == "every") {
+  if (kind == "every" && second.empty() && first.size() >= 2 &&
+      (first.back() == 'h' || first.back() == 'm') &&
+      std::all_of(first.begin(), first.end() - 1, [](char c) { return c >= '0' && c <= '9'; })) {
     std::optional<std::chrono::milliseconds> every = ParseDuration(first);
-    return second.empty() && every && *every >= std::chrono::minutes{1};
+    return every && *every >= std::chrono::minutes{5} && *every <= std::chrono::hours{7 * 24};
   }
   return false;
 }

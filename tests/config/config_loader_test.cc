@@ -227,7 +227,8 @@ TEST(ConfigLoaderTest, CustomTemplatePathIsAccepted) {
 }
 
 TEST(ConfigLoaderTest, DigestScheduleForms) {
-  for (const char* schedule : {"daily 07:00", "weekly sun 23:59", "every 6h", "every 30m"}) {
+  for (const char* schedule : {"daily 07:00", "daily 7:00", "weekly sun 23:59", "weekly Monday 08:15",
+                               "every 6h", "every 30m"}) {
     Config config = Parse(std::string("digests: [{name: d, from: a@b, to: [c@d], schedule: \"") +
                           schedule + "\"}]");
     EXPECT_EQ(config.digests.at(0).schedule, schedule);
@@ -359,6 +360,12 @@ TEST(ConfigLoaderTest, DigestChecks) {
   EXPECT_EQ(ErrorOf(head + "schedule: daily 25:00}\n"),
             "t.yaml:2:47: digests[0].schedule: \"daily 25:00\" is not a schedule (use \"daily "
             "07:00\", \"weekly mon 07:00\" or \"every 6h\")");
+  for (const char* bad : {"every 1m", "every 8d", "every 1h30m", "every 90s", "weekly xyz 07:00",
+                          "daily 07:60", "daily 07:00 extra", "monthly 1 07:00"}) {
+    EXPECT_NE(ErrorOf(head + "schedule: " + bad + "}\n").find("is not a schedule"),
+              std::string::npos)
+        << bad;
+  }
   EXPECT_EQ(ErrorOf(head + "timezone: Mars/Olympus}\n"),
             "t.yaml:2:47: digests[0].timezone: \"Mars/Olympus\" is not an IANA time zone (e.g. "
             "Asia/Shanghai)");
