@@ -18,6 +18,7 @@ struct SourceRef {
   std::string link;   // the feed's site
   std::string id;     // the feed's id (atom:id), else its URL
   std::vector<std::string> categories;  // the reader's folders for this feed
+  std::optional<Timestamp> updated;     // the feed's own updated time, if known
 };
 
 struct OutputEnclosure {
