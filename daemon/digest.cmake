@@ -3,6 +3,7 @@
 # how a message reaches the reader (mail_delivery: maildir, SMTP, sendmail).
 add_library(tributary_digest STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/digest_schedule.cc
-  ${CMAKE_CURRENT_SOURCE_DIR}/mail_delivery.cc)
+  ${CMAKE_CURRENT_SOURCE_DIR}/mail_delivery.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/digest_runner.cc)
 target_link_libraries(tributary_digest PUBLIC tributary_mail tributary_common date::date-tz
                                               CURL::libcurl)
