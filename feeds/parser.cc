@@ -153,7 +153,21 @@ std::vector<pugi::xml_node> OpenElements(const pugi::xml_document& document) {
   return open;
 }
 
-Result<ParsedFeed> ParseXml(std::string doc, const ParseOptions& options, ParsedFeed out) {
+// Non-space text after the last tag: pugixml ignores it silently.
+bool HasTrailingText(std::string_view doc) {
+  std::size_t last = doc.rfind('>');
+  if (last == std::string_view::npos) return false;
+  for (std::size_t i = last + 1; i < doc.size(); ++i) {
+    if (!IsSpace(doc[i])) return true;
+  }
+  return false;
+}
+
+// `body` is the undecoded response, decoded again only in the rare case of
+// an HTML page not recognised before pugixml rewrote `doc` in place.
+Result<ParsedFeed> ParseXml(std::string doc, std::string_view body, const ParseOptions& options,
+                            ParsedFeed out) {
+  if (LooksLikeHtml(doc)) return NotAFeedFromHtml(doc, options);
   ParseContext ctx(options, &out.warnings);
   // Leading junk before the first '<' (a BOM was removed already).
   std::size_t first = doc.find('<');
@@ -166,6 +180,7 @@ Result<ParsedFeed> ParseXml(std::string doc, const ParseOptions& options, Parsed
     ctx.Warn(junk ? std::to_string(first) + " bytes of junk before the document skipped"
                   : "whitespace before the XML declaration");
   }
+  bool trailing_text = HasTrailingText(doc);
   EntityScan scan = ScanEntities(doc);
   WarnAboutEntities(scan, ctx);
   if (scan.nul_references) doc = ReplaceNulReferences(doc);
@@ -180,8 +195,10 @@ Result<ParsedFeed> ParseXml(std::string doc, const ParseOptions& options, Parsed
   std::size_t colon = root_name.find(':');
   std::string_view root_local =
       colon == std::string_view::npos ? root_name : root_name.substr(colon + 1);
-  if (NameIs(root_local, "html") || (!root && LooksLikeHtml(doc))) {
-    return NotAFeedFromHtml(doc, options);
+  if (NameIs(root_local, "html")) {
+    std::vector<std::string> ignored;
+    Result<DecodedDocument> again = DecodeToUtf8(body, options.content_type, &ignored);
+    return NotAFeedFromHtml(again ? std::string_view(again->utf8) : std::string_view(), options);
   }
   if (!root) {
     return Error{ErrorCode::kParse,
@@ -213,6 +230,9 @@ Result<ParsedFeed> ParseXml(std::string doc, const ParseOptions& options, Parsed
     ParseRss(root, rdf, ctx, &out);
   } else {
     ParseAtom(root, ctx, &out);
+  }
+  if (parsed.status == pugi::status_ok && trailing_text) {
+    ctx.Warn("text after the root element ignored");
   }
   if (parsed.status != pugi::status_ok) {
     // ParseRss/ParseAtom ran over the partial tree; now drop the item that was cut.
@@ -270,7 +290,7 @@ Result<ParsedFeed> ParseFeed(std::string_view body, const ParseOptions& options)
     json->warnings = std::move(out.warnings);
     return json;
   }
-  return ParseXml(std::move(doc), options, std::move(out));
+  return ParseXml(std::move(doc), body, options, std::move(out));
 }
 
 }  // namespace tributary::feeds
