@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -94,7 +95,9 @@ TEST_F(CurlFetcherTest, FetchesBodyAndValidators) {
   ASSERT_EQ(requests.size(), 1u);
   EXPECT_EQ(requests[0].Header("User-Agent"), std::string("Tributary/") + TRIBUTARY_VERSION);
   EXPECT_NE(requests[0].Header("Accept").find("application/rss+xml"), std::string::npos);
-  EXPECT_NE(requests[0].Header("Accept-Encoding").find("gzip"), std::string::npos);
+  for (const char* encoding : {"gzip", "deflate", "br", "zstd"}) {
+    EXPECT_NE(requests[0].Header("Accept-Encoding").find(encoding), std::string::npos) << encoding;
+  }
   EXPECT_TRUE(requests[0].Header("If-None-Match").empty());
 }
 
@@ -461,6 +464,58 @@ TEST_F(CurlFetcherTest, RedirectFromPublicIntoPrivateIsBlocked) {
   result = Run(request, TreatIpv6LoopbackAsPublic());
   ASSERT_EQ(result.status, FetchResult::Status::kOk) << result.error_message;
   EXPECT_EQ(result.body, "secret");
+}
+
+TEST_F(CurlFetcherTest, RedirectOntoAReusedPrivateConnectionIsBlocked) {
+  HttpTestServer canary([](Exchange& exchange) { exchange.Write(HttpResponse(200, "secret")); });
+  const std::string internal = canary.Url("/secret");
+  HttpTestServer public_server(
+      [&](Exchange& exchange) {
+        exchange.Write("HTTP/1.1 302 Found\r\nLocation: " + internal +
+                       "\r\nContent-Length: 0\r\n\r\n");
+      },
+      "::1");
+  // The first fetch leaves a connection to the canary in curl's cache; the
+  // redirect would reuse it without opening a socket, so the check before
+  // the request (CURLOPT_PREREQFUNCTION) must catch it.
+  CurlFetcher fetcher(io_, clock_, TreatIpv6LoopbackAsPublic());
+  std::vector<FetchResult> results;
+  fetcher.Fetch(Request(internal), [&](FetchResult result) {
+    results.push_back(std::move(result));
+    fetcher.Fetch(Request(public_server.Url("/feed")),
+                  [&](FetchResult second) { results.push_back(std::move(second)); });
+  });
+  io_.run();
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_TRUE(results[0].ok());
+  EXPECT_EQ(results[1].error_class, "blocked_address");
+  EXPECT_EQ(canary.request_count(), 1u);
+}
+
+// A host name that /etc/hosts maps to 127.0.0.1 goes through curl's threaded
+// resolver, whose wake-up socket the fetcher watches without owning it.
+TEST_F(CurlFetcherTest, ResolvesHostNamesThroughTheThreadedResolver) {
+  std::ifstream hosts("/etc/hosts");
+  std::string line;
+  std::string name;
+  while (name.empty() && std::getline(hosts, line)) {
+    std::istringstream fields(line);
+    std::string address;
+    std::string alias;
+    if (!(fields >> address) || address != "127.0.0.1") continue;
+    while (fields >> alias) {
+      if (alias != "localhost" && alias.find("localhost") == std::string::npos) {
+        name = alias;
+        break;
+      }
+    }
+  }
+  if (name.empty()) GTEST_SKIP() << "no /etc/hosts name for 127.0.0.1 besides localhost";
+  HttpTestServer server([](Exchange& exchange) { exchange.Write(HttpResponse(200, kFeed)); });
+  const FetchResult result =
+      Run(Request("http://" + name + ":" + std::to_string(server.port()) + "/feed"));
+  ASSERT_EQ(result.status, FetchResult::Status::kOk) << result.error_message;
+  EXPECT_EQ(result.body, kFeed);
 }
 
 TEST_F(CurlFetcherTest, ConfiguredPrivateUrlIsAllowedUnlessBlocked) {
