@@ -519,9 +519,8 @@ bool IsSchedule(const std::string& schedule) {
   if (kind == "weekly") {
     const std::string day = Lower(first);
     return IsOneOf(day.substr(0, 3), {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) &&
-           (day.size() == 3 ||
-            IsOneOf(day, {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-                          "sunday"})) &&
+           (day.size() == 3 || IsOneOf(day, {"monday", "tuesday", "wednesday", "thursday", "friday",
+                                             "saturday", "sunday"})) &&
            IsTimeOfDay(second);
   }
   if (kind == "every" && second.empty() && first.size() >= 2 &&
@@ -921,8 +920,11 @@ Result<Config> ParseConfig(const std::string& yaml_text, const std::string& file
 }
 
 Result<Config> LoadConfig(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::error_code status_error;
+  std::ifstream in;
+  // A directory opens as a stream that reads nothing: check the kind first.
+  if (fs::is_regular_file(path, status_error)) in.open(path, std::ios::binary);
+  if (!in.is_open()) {
     return Error{ErrorCode::kConfig,
                  "cannot read the config file (does it exist and is it readable?)", path};
   }

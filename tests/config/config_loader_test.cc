@@ -227,8 +227,8 @@ TEST(ConfigLoaderTest, CustomTemplatePathIsAccepted) {
 }
 
 TEST(ConfigLoaderTest, DigestScheduleForms) {
-  for (const char* schedule : {"daily 07:00", "daily 7:00", "weekly sun 23:59", "weekly Monday 08:15",
-                               "every 6h", "every 30m"}) {
+  for (const char* schedule : {"daily 07:00", "daily 7:00", "weekly sun 23:59",
+                               "weekly Monday 08:15", "every 6h", "every 30m"}) {
     Config config = Parse(std::string("digests: [{name: d, from: a@b, to: [c@d], schedule: \"") +
                           schedule + "\"}]");
     EXPECT_EQ(config.digests.at(0).schedule, schedule);
@@ -412,6 +412,16 @@ TEST(ConfigLoaderTest, MissingFileIsAConfigError) {
   EXPECT_EQ(config.error().ToString(),
             "/nonexistent/tributary.yaml: cannot read the config file (does it exist and is it "
             "readable?)");
+}
+
+TEST(ConfigLoaderTest, DirectoryIsNotAConfigFile) {
+  Result<Config> config = LoadConfig(DataDir());
+  ASSERT_FALSE(config.has_value());
+  EXPECT_EQ(config.error().code, ErrorCode::kConfig);
+}
+
+TEST(ConfigLoaderTest, RootMustBeAMap) {
+  EXPECT_EQ(ErrorOf("- a\n- b\n"), "t.yaml:1:1: expected a map of keys, got a list");
 }
 
 // ---- feed_lists (OPML import through the loader).
