@@ -49,7 +49,12 @@ char32_t CodePoint(std::string_view sequence) {
 }
 
 std::string Slug(std::string_view title) {
-  std::string clean = CleanText(title);
+  // Controls separate words too; CleanText alone would just drop them.
+  std::string spaced(title);
+  for (char& c : spaced) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  }
+  std::string clean = CleanText(spaced);
   std::string slug;
   bool pending_dash = false;
   for (std::size_t i = 0; i < clean.size();) {

@@ -23,7 +23,11 @@ using kainjow::mustache::mustache;
 // in a file name become '_'.
 std::string PostTitle(std::string_view title) {
   std::string out;
-  std::string clean = CleanText(title);
+  std::string controls_marked(title);
+  for (char& c : controls_marked) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '/';
+  }
+  std::string clean = CleanText(controls_marked);
   for (std::size_t i = 0; i < clean.size(); ++i) {
     std::string_view rest(clean.data() + i, clean.size() - i);
     if (rest.starts_with("\u201C") || rest.starts_with("\u201D")) {
