@@ -2,6 +2,7 @@
 
 #include <date/tz.h>
 
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <kainjow/mustache.hpp>
@@ -83,6 +84,43 @@ struct Views {
   std::string preview;
 };
 
+// Text as a mustache list of paragraphs, each a list of lines, so the HTML
+// template keeps line breaks (<br>) and paragraphs without raw HTML:
+// {{#summary}}<p>{{#lines}}{{text}}{{#br}}<br>{{/br}}{{/lines}}</p>{{/summary}}.
+data Paragraphs(std::string_view text) {
+  data paragraphs{data::type::list};
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find("\n\n", start);
+    if (end == std::string_view::npos) end = text.size();
+    data lines{data::type::list};
+    std::string_view paragraph = text.substr(start, end - start);
+    while (!paragraph.empty()) {
+      const std::size_t newline = paragraph.find('\n');
+      data line;
+      line.set("text", std::string(paragraph.substr(0, newline)));
+      if (newline != std::string_view::npos) line.set("br", true);
+      lines.push_back(line);
+      paragraph =
+          newline == std::string_view::npos ? std::string_view() : paragraph.substr(newline + 1);
+    }
+    data entry;
+    entry.set("lines", lines);
+    paragraphs.push_back(entry);
+    start = end + 2;
+  }
+  return paragraphs;
+}
+
+// Only web links become clickable: a feed can carry javascript: or data: URLs.
+std::string WebUrl(std::string_view url) {
+  std::string lower;
+  for (char c : url.substr(0, 8))
+    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower.starts_with("http://") || lower.starts_with("https://")) return std::string(url);
+  return "";
+}
+
 std::string Plural(std::size_t n, const char* one, const char* many) { return n == 1 ? one : many; }
 
 Views BuildViews(const DigestInput& input, const LocalTime& local, const std::string& subject) {
@@ -112,18 +150,20 @@ Views BuildViews(const DigestInput& input, const LocalTime& local, const std::st
           views.preview += (views.preview.empty() ? "" : " · ") + title;
         data html_item;
         html_item.set("title", title);
-        html_item.set("link", item.link);
+        const std::string link = WebUrl(item.link);
+        if (!link.empty()) html_item.set("link", link);
         const std::string source = mime::SanitizeHeaderValue(item.source);
-        html_item.set("source", source);
+        // Under its own feed's heading the source would repeat it.
+        if (source != mime::SanitizeHeaderValue(feed.name)) html_item.set("source", source);
         html_item.set("time", time);
-        if (!shortened.empty()) html_item.set("summary", shortened);
+        if (!shortened.empty()) html_item.set("summary", Paragraphs(shortened));
         html_items.push_back(html_item);
 
-        references.push_back(item.link);
+        references.push_back(link.empty() ? "(no link)" : link);
         data text_item;
         text_item.set("title", title);
         text_item.set("number", std::to_string(references.size()));
-        text_item.set("source", source);
+        if (source != mime::SanitizeHeaderValue(feed.name)) text_item.set("source", source);
         text_item.set("time", time);
         // Links inside the summary join the same reference list.
         std::string summary_text = item.summary_text.empty()
@@ -139,7 +179,7 @@ Views BuildViews(const DigestInput& input, const LocalTime& local, const std::st
       for (data* feed_view : {&html_feeds, &text_feeds}) {
         data view;
         view.set("name", mime::SanitizeHeaderValue(feed.name));
-        if (!feed.link.empty()) view.set("link", feed.link);
+        if (!WebUrl(feed.link).empty()) view.set("link", WebUrl(feed.link));
         view.set("items", feed_view == &html_feeds ? html_items : text_items);
         if (more > 0) view.set("more", std::to_string(more));
         feed_view->push_back(view);

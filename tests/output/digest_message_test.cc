@@ -161,6 +161,19 @@ TEST_F(DigestMessageTest, FeedTextCannotInjectHeaders) {
             std::string::npos);
 }
 
+TEST_F(DigestMessageTest, OnlyWebLinksAreClickable) {
+  DigestInput input = SampleInput();
+  input.folders[0].feeds[0].items[0].link = "javascript:alert(1)";
+  input.folders[0].feeds[0].link = "data:text/html,x";
+  Result<DigestMessage> message = RenderDigest(input);
+  ASSERT_TRUE(message);
+  const nlohmann::json mail = Inspect(*message);
+  const std::string html = mail["parts"][1]["content"];
+  EXPECT_EQ(html.find("javascript:"), std::string::npos);
+  EXPECT_EQ(html.find("data:text"), std::string::npos);
+  EXPECT_NE(html.find("央行宣布降准0.5个百分点"), std::string::npos);
+}
+
 TEST_F(DigestMessageTest, HostileBodyStaysWithinSmtpLimits) {
   DigestInput input = SampleInput();
   DigestItem& item = input.folders[0].feeds[0].items[0];
