@@ -1,0 +1,45 @@
+// The status page served at "/status": every feed's health (last success,
+// last error, HTTP status, next poll, items), failing feeds first and
+// highlighted. A pure renderer; every field is escaped here, and credentials
+// in feed URLs are masked.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/time.h"
+
+namespace tributary::output {
+
+struct FeedHealth {
+  std::string name;       // display name
+  std::string url;        // the feed's URL (credentials are masked on the page)
+  std::string site_link;  // the feed's site, may be empty
+  std::optional<Timestamp> last_success;
+  std::optional<Timestamp> last_attempt;
+  // Empty when the last poll succeeded; otherwise the error class (e.g.
+  // "timeout", "not_a_feed", "http_status") and its message.
+  std::string error_class;
+  std::string error_message;
+  int consecutive_failures = 0;
+  std::optional<int> http_status;  // of the last response, if any
+  std::optional<Timestamp> next_poll;
+  std::int64_t items = 0;  // stored items
+};
+
+struct StatusPage {
+  std::string title = "Tributary status";
+  std::string version;               // e.g. "0.1.0", may be empty
+  Timestamp generated{};             // now: ages ("3 h ago") are relative to it
+  std::optional<Timestamp> started;  // daemon start, for the uptime line
+  std::vector<FeedHealth> feeds;
+  std::string river_url = "/";  // empty: no link
+};
+
+// A complete HTML5 document (UTF-8). Feeds keep the caller's order, failing
+// ones first.
+std::string RenderStatusPage(const StatusPage& page);
+
+}  // namespace tributary::output
