@@ -141,7 +141,8 @@ ParsedItem ReadEntry(pugi::xml_node entry, int index, ParseContext& ctx) {
   if (updated) item.updated = ctx.Date(NodeText(updated), where);
   if (summary) {
     std::optional<UrlResolver> summary_base;
-    item.summary = ctx.Html(TextConstructHtml(summary), BaseOf(summary, ctx, base, &summary_base));
+    item.summary = ctx.Html(TextConstructHtml(summary), BaseOf(summary, ctx, base, &summary_base),
+                            TextConstructIsText(summary));
   }
   if (content) {
     std::optional<UrlResolver> content_base;
@@ -151,7 +152,7 @@ ParsedItem ReadEntry(pugi::xml_node entry, int index, ParseContext& ctx) {
       // Out-of-line content: nothing to show inline; the src is the link.
       if (item.link.empty()) item.link = ctx.Url(src, cbase);
     } else {
-      item.content = ctx.Html(TextConstructHtml(content), cbase);
+      item.content = ctx.Html(TextConstructHtml(content), cbase, TextConstructIsText(content));
     }
   }
   if (item.content.empty()) item.content = item.summary;
@@ -226,6 +227,7 @@ void ParseAtom(pugi::xml_node root, ParseContext& ctx, ParsedFeed* out) {
   out->items.reserve(entries.size());
   int index = 0;
   for (pugi::xml_node entry : entries) out->items.push_back(ReadEntry(entry, ++index, ctx));
+  if (!entries.empty()) ctx.set_last_item_offset(entries.back().offset_debug());
 }
 
 }  // namespace tributary::feeds

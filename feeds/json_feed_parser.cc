@@ -108,7 +108,7 @@ ParsedItem ReadItem(const json& object, int index, ParseContext& ctx) {
   item.published = Date(object, "date_published", ctx, where);
   item.updated = Date(object, "date_modified", ctx, where);
   std::string_view summary = String(object, "summary");
-  if (!summary.empty()) item.summary = ctx.Html(EscapeHtml(summary), ctx.base());
+  if (!summary.empty()) item.summary = ctx.Html(EscapeHtml(summary), ctx.base(), true);
   std::string_view html = String(object, "content_html");
   std::string_view text = String(object, "content_text");
   if (!html.empty())

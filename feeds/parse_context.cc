@@ -98,8 +98,8 @@ std::string ParseContext::PlainText(std::string_view raw) const {
   return Clean(std::string(TrimView(decoded)));
 }
 
-std::string ParseContext::Html(std::string raw, const UrlResolver& base) {
-  if (LooksEscapedTwice(raw)) {
+std::string ParseContext::Html(std::string raw, const UrlResolver& base, bool escaped_by_us) {
+  if (!escaped_by_us && LooksEscapedTwice(raw)) {
     if (!warned_double_escape_) {
       warned_double_escape_ = true;
       Warn("HTML escaped twice; unescaped once");
@@ -171,6 +171,11 @@ std::string TextConstructHtml(pugi::xml_node node) {
   if (IsXhtmlType(type) || HasElementChildren(node)) return XhtmlInner(node);
   if (IsHtmlType(type)) return NodeText(node);
   return EscapeHtml(NodeText(node));
+}
+
+bool TextConstructIsText(pugi::xml_node node) {
+  std::string_view type = TypeOf(node);
+  return !IsXhtmlType(type) && !HasElementChildren(node) && !IsHtmlType(type);
 }
 
 std::string TextConstructText(pugi::xml_node node) {

@@ -32,8 +32,9 @@ class ParseContext {
   // Plain text: HTML entities decoded (feeds use &nbsp; and escape twice),
   // trimmed, valid UTF-8 without controls.
   std::string PlainText(std::string_view raw) const;
-  // HTML: twice-escaped markup unescaped once, relative URLs resolved.
-  std::string Html(std::string raw, const UrlResolver& base);
+  // HTML: relative URLs resolved; markup escaped twice by the feed is
+  // unescaped once, unless `escaped_by_us` (text we escaped into HTML).
+  std::string Html(std::string raw, const UrlResolver& base, bool escaped_by_us = false);
   // An absolute URL (entities decoded, trimmed).
   std::string Url(std::string_view raw, const UrlResolver& base) const;
   // The feed date in `raw`; warns naming `where` when it cannot be read.
@@ -45,6 +46,11 @@ class ParseContext {
 
   void Warn(std::string message);
 
+  // Offset of the last item/entry element in the parsed buffer, so that
+  // ParseFeed can tell whether a truncated document cut it.
+  void set_last_item_offset(std::ptrdiff_t offset) { last_item_offset_ = offset; }
+  std::ptrdiff_t last_item_offset() const { return last_item_offset_; }
+
  private:
   std::string Clean(std::string text) const;
 
@@ -54,6 +60,7 @@ class ParseContext {
   UrlResolver base_;
   bool clean_strings_ = false;
   bool warned_double_escape_ = false;
+  std::ptrdiff_t last_item_offset_ = -1;
 };
 
 // The display form of an RSS author: "jo@example.org (Jo Smith)" -> "Jo
@@ -63,6 +70,8 @@ std::string AuthorDisplayName(std::string_view text);
 // Text construct (Atom title/summary/content, plus RSS fields) as HTML or
 // as plain text, by its declared type.
 std::string TextConstructHtml(pugi::xml_node node);
+// True when TextConstructHtml escaped plain text (type="text").
+bool TextConstructIsText(pugi::xml_node node);
 std::string TextConstructText(pugi::xml_node node);
 
 // Parses an <rss> (0.9x/2.0) or <rdf:RDF> (RSS 0.90/1.0) document.

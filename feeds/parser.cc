@@ -143,6 +143,27 @@ Error NotAFeedFromHtml(std::string_view doc, const ParseOptions& options) {
   return Error{ErrorCode::kNotAFeed, message, options.feed_url};
 }
 
+// Whether a closing tag of an item or entry ("</item", "</rss:item",
+// "</ENTRY") lies in `window` of the parsed buffer. pugixml parsing in place
+// may have overwritten the '<' with a NUL, so either is accepted.
+bool HasItemClose(std::string_view window) {
+  for (std::size_t pos = window.find('/'); pos != std::string_view::npos;
+       pos = window.find('/', pos + 1)) {
+    if (pos == 0 || (window[pos - 1] != '<' && window[pos - 1] != '\0')) continue;
+    std::size_t end = pos + 1;
+    while (end < window.size() && end - pos < 64 &&
+           (IsNameChar(window[end]) || window[end] == ':' || window[end] == '-' ||
+            window[end] == '_' || window[end] == '.')) {
+      ++end;
+    }
+    std::string_view name = window.substr(pos + 1, end - pos - 1);
+    std::size_t colon = name.find(':');
+    if (colon != std::string_view::npos) name.remove_prefix(colon + 1);
+    if (NameIs(name, "item") || NameIs(name, "entry")) return true;
+  }
+  return false;
+}
+
 // After a parse error pugixml keeps the tree built so far. Elements on the
 // path to the last node were never closed: an item among them is cut.
 std::vector<pugi::xml_node> OpenElements(const pugi::xml_document& document) {
@@ -243,18 +264,13 @@ Result<ParsedFeed> ParseXml(std::string doc, std::string_view body, const ParseO
     if (!root_open) {
       ctx.Warn("trailing garbage after the root element ignored (" + where + ")");
     } else {
-      // The last item is cut when its element is still open; items are in
-      // document order, so only the last one can be.
-      bool last_cut = false;
-      if (!out.items.empty() && !open.empty()) {
-        // The cut item is the one among the open elements named item/entry.
-        for (pugi::xml_node n : open) {
-          std::string_view name = n.name();
-          std::size_t c = name.find(':');
-          if (c != std::string_view::npos) name.remove_prefix(c + 1);
-          if (NameIs(name, "item") || NameIs(name, "entry")) last_cut = true;
-        }
-      }
+      // The last item is cut when no closing tag follows its start.
+      std::string_view buffer = std::string_view(doc).substr(first);
+      auto from = static_cast<std::size_t>(std::max<std::ptrdiff_t>(ctx.last_item_offset(), 0));
+      auto to = std::min(static_cast<std::size_t>(std::max<std::ptrdiff_t>(parsed.offset, 0)),
+                         buffer.size());
+      bool last_cut = !out.items.empty() && ctx.last_item_offset() >= 0 &&
+                      (from >= to || !HasItemClose(buffer.substr(from, to - from)));
       if (last_cut) out.items.pop_back();
       ctx.Warn("document truncated or malformed (" + where + "); kept the " +
                std::to_string(out.items.size()) + " complete items before it");

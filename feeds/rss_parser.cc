@@ -413,6 +413,7 @@ void ParseRss(pugi::xml_node root, bool rdf, ParseContext& ctx, ParsedFeed* out)
     }
   }
   out->items.reserve(items.size());
+  if (!items.empty()) ctx.set_last_item_offset(items.back().offset_debug());
   int index = 0;
   for (pugi::xml_node item_node : items) {
     ++index;
