@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "common/log.h"
+#include "feeds/command_runner.h"
 #include "feeds/curl_transfer.h"
 
 namespace tributary::feeds {
@@ -41,7 +42,7 @@ struct WatchedSocket {
 class CurlFetcher::Impl final : public SocketFactory {
  public:
   Impl(asio::io_context& io, const Clock& clock, Options options)
-      : io_(io), clock_(clock), options_(std::move(options)), timer_(io) {
+      : io_(io), clock_(clock), options_(std::move(options)), timer_(io), commands_(io) {
     EnsureCurlGlobalInit();
     multi_ = curl_multi_init();
     if (!multi_) throw std::bad_alloc();
@@ -67,6 +68,10 @@ class CurlFetcher::Impl final : public SocketFactory {
   Impl& operator=(const Impl&) = delete;
 
   void Fetch(FetchRequest request, std::function<void(FetchResult)> done) {
+    if (request.url.starts_with("exec:")) {
+      FetchExec(std::move(request), std::move(done));
+      return;
+    }
     const CurlTransfer::Environment environment{this, &options_.is_public_address,
                                                 options_.default_user_agent};
     auto transfer =
@@ -87,7 +92,26 @@ class CurlFetcher::Impl final : public SocketFactory {
     }
   }
 
+  void FetchExec(FetchRequest request, std::function<void(FetchResult)> done) {
+    FetchResult refused;
+    refused.effective_url = request.url;
+    refused.error_class = "invalid_request";
+    if (!request.allow_exec) {
+      refused.error_message = "exec: URLs are not allowed for this feed; enable exec in its config";
+      Post(std::move(done), std::move(refused));
+      return;
+    }
+    auto argv = ParseExecCommand(request.url);
+    if (!argv) {
+      refused.error_message = argv.error().ToString();
+      Post(std::move(done), std::move(refused));
+      return;
+    }
+    commands_.Run(std::move(*argv), request.limits, request.url, std::move(done));
+  }
+
   void CancelAll() {
+    commands_.CancelAll();
     auto cancelled = std::move(transfers_);
     transfers_.clear();
     for (auto& [easy, transfer] : cancelled) {
@@ -96,7 +120,7 @@ class CurlFetcher::Impl final : public SocketFactory {
     }
   }
 
-  std::size_t InFlight() const { return transfers_.size(); }
+  std::size_t InFlight() const { return transfers_.size() + commands_.InFlight(); }
 
   // SocketFactory: curl's connections are Asio descriptors from birth.
   curl_socket_t OpenSocket(const curl_sockaddr& address) override {
@@ -262,6 +286,7 @@ class CurlFetcher::Impl final : public SocketFactory {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   std::unordered_map<curl_socket_t, std::shared_ptr<WatchedSocket>> sockets_;
   std::unordered_map<CURL*, std::unique_ptr<CurlTransfer>> transfers_;
+  CommandRunner commands_;
 };
 
 CurlFetcher::CurlFetcher(asio::io_context& io, const Clock& clock)

@@ -11,6 +11,8 @@
 // and every hop's connected address is checked (see address_policy.h).
 // Connections and the DNS cache are shared by all transfers of one
 // CurlFetcher (keep-alive, HTTP/2 multiplexing).
+// "exec:" URLs (when the request allows them) go to a CommandRunner on the
+// same io_context.
 //
 // Not thread-safe: construct, call and destroy it on the io_context's thread.
 // `done` runs on that thread, never from inside Fetch(). The io_context must

@@ -1,6 +1,7 @@
 # The fetcher part of feeds/: libcurl's multi interface driven by Asio.
 add_library(tributary_fetch STATIC
   ${CMAKE_CURRENT_LIST_DIR}/address_policy.cc
+  ${CMAKE_CURRENT_LIST_DIR}/command_runner.cc
   ${CMAKE_CURRENT_LIST_DIR}/curl_fetcher.cc
   ${CMAKE_CURRENT_LIST_DIR}/curl_transfer.cc
   ${CMAKE_CURRENT_LIST_DIR}/http_headers.cc)

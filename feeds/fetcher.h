@@ -32,7 +32,10 @@ struct FetchRequest {
   std::string user_agent;
   std::vector<std::pair<std::string, std::string>> headers;  // extra request headers
   bool allow_file = false;  // file:// allowed (only when configured so)
-  std::string ca_file;      // extra CA bundle for TLS
+  // "exec:COMMAND ARGS" URLs allowed: the command's stdout is the body. Run
+  // from an argv (no shell), under the same size limit and total timeout.
+  bool allow_exec = false;
+  std::string ca_file;  // extra CA bundle for TLS
   bool insecure_tls = false;
   std::string proxy;
   std::string username;  // basic auth
@@ -69,7 +72,8 @@ struct FetchResult {
   // "too_many_redirects", "redirect_scheme_denied", "blocked_address",
   // "transfer_partial", "bot_challenge", "io", "cancelled",
   // "http_3xx" (a redirect without a usable Location), "invalid_request"
-  // (malformed URL, scheme not allowed, CR/LF in a header).
+  // (malformed URL, scheme not allowed, CR/LF in a header), "exec_failed"
+  // (an exec: command could not start or exited non-zero).
   std::string error_class;
   std::string error_message;  // for people; says what to do when it can
   std::int64_t bytes_received = 0;

@@ -380,6 +380,15 @@ TEST_F(CurlFetcherTest, OtherSchemesAreRefusedUpFront) {
   }
 }
 
+TEST_F(CurlFetcherTest, ExecUrlsOnlyWhenAllowed) {
+  FetchRequest request = Request(R"(exec:echo "<rss version=\"2.0\"/>")");
+  EXPECT_EQ(Run(request).error_class, "invalid_request");
+  request.allow_exec = true;
+  const FetchResult result = Run(request);
+  ASSERT_EQ(result.status, FetchResult::Status::kOk) << result.error_message;
+  EXPECT_EQ(result.body, "<rss version=\"2.0\"/>\n");
+}
+
 // Self-signed certificate for 127.0.0.1, made with the openssl CLI.
 struct SelfSignedCertificate {
   SelfSignedCertificate() {

@@ -6,3 +6,5 @@ tributary_test(address_policy_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/address_pol
                LIBS tributary_fetch)
 tributary_test(http_headers_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/http_headers_test.cc
                LIBS tributary_fetch)
+tributary_test(command_runner_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/command_runner_test.cc
+               LIBS tributary_fetch)
