@@ -22,6 +22,14 @@ std::string FeedDisplayName(const FeedConfig& feed) {
 
 namespace {
 
+constexpr std::int64_t kSecondMs = 1000;
+constexpr std::int64_t kMinuteMs = 60 * kSecondMs;
+constexpr std::int64_t kHourMs = 60 * kMinuteMs;
+constexpr std::int64_t kDayMs = 24 * kHourMs;
+constexpr std::int64_t kWeekMs = 7 * kDayMs;
+constexpr std::int64_t kKiB = 1024;
+constexpr std::int64_t kKB = 1000;
+
 struct Unit {
   std::string_view name;
   std::int64_t factor;
@@ -68,18 +76,18 @@ std::string_view Trim(std::string_view text) {
 
 std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   static constexpr std::array<Unit, 6> kUnits{{{"ms", 1},
-                                               {"s", 1000},
-                                               {"m", 60 * 1000},
-                                               {"h", 3600 * 1000},
-                                               {"d", 24 * 3600 * 1000},
-                                               {"w", 7 * 24 * 3600 * 1000}}};
+                                               {"s", kSecondMs},
+                                               {"m", kMinuteMs},
+                                               {"h", kHourMs},
+                                               {"d", kDayMs},
+                                               {"w", kWeekMs}}};
   text = Trim(text);
   if (text.empty()) return std::nullopt;
   std::int64_t total = 0;
   std::int64_t value = 0;
   if (!TakeNumber(text, value)) return std::nullopt;
   if (text.empty()) {  // plain seconds
-    if (!MultiplyAdd(value, 1000, total)) return std::nullopt;
+    if (!MultiplyAdd(value, kSecondMs, total)) return std::nullopt;
     return std::chrono::milliseconds{total};
   }
   // One or more <number><unit> parts, largest unit first is not enforced.
@@ -97,16 +105,15 @@ std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
 }
 
 std::optional<std::int64_t> ParseByteSize(std::string_view text) {
-  static constexpr std::array<Unit, 10> kUnits{{{"", 1},
-                                                {"B", 1},
-                                                {"KiB", 1024},
-                                                {"MiB", 1024 * 1024},
-                                                {"GiB", 1024LL * 1024 * 1024},
-                                                {"kB", 1000},
-                                                {"KB", 1000},
-                                                {"MB", 1000 * 1000},
-                                                {"GB", 1000LL * 1000 * 1000},
-                                                {"k", 1000}}};
+  static constexpr std::array<Unit, 9> kUnits{{{"", 1},
+                                               {"B", 1},
+                                               {"KiB", kKiB},
+                                               {"MiB", kKiB * kKiB},
+                                               {"GiB", kKiB * kKiB * kKiB},
+                                               {"kB", kKB},
+                                               {"KB", kKB},
+                                               {"MB", kKB * kKB},
+                                               {"GB", kKB * kKB * kKB}}};
   text = Trim(text);
   std::int64_t value = 0;
   if (!TakeNumber(text, value)) return std::nullopt;
@@ -122,11 +129,8 @@ std::optional<std::int64_t> ParseByteSize(std::string_view text) {
 }
 
 std::string FormatDuration(std::chrono::milliseconds duration) {
-  static constexpr std::array<Unit, 5> kUnits{{{"w", 7 * 24 * 3600 * 1000},
-                                               {"d", 24 * 3600 * 1000},
-                                               {"h", 3600 * 1000},
-                                               {"m", 60 * 1000},
-                                               {"s", 1000}}};
+  static constexpr std::array<Unit, 5> kUnits{
+      {{"w", kWeekMs}, {"d", kDayMs}, {"h", kHourMs}, {"m", kMinuteMs}, {"s", kSecondMs}}};
   std::int64_t rest = duration.count();
   if (rest <= 0) return "0s";
   std::string text;

@@ -6,6 +6,7 @@
 // for. That record is what rejects unknown keys and what KnownConfigKeys()
 // returns, so the accepted keys, the unknown-key check and the reference
 // test cannot drift apart.
+#include <arpa/inet.h>
 #include <date/tz.h>
 #include <yaml-cpp/yaml.h>
 
@@ -532,6 +533,29 @@ bool IsSchedule(const std::string& schedule) {
   return false;
 }
 
+// "nas.local", "10.1.2.3", "::1", "192.168.0.0/16" or "fc00::/7".
+bool IsHostOrCidr(const std::string& text) {
+  const std::size_t slash = text.find('/');
+  const std::string host = text.substr(0, slash);
+  in6_addr address6{};
+  in_addr address4{};
+  const bool is_v4 = inet_pton(AF_INET, host.c_str(), &address4) == 1;
+  const bool is_v6 = inet_pton(AF_INET6, host.c_str(), &address6) == 1;
+  if (slash != std::string::npos) {
+    const std::string prefix = text.substr(slash + 1);
+    if (prefix.empty() || prefix.size() > 3 ||
+        !std::all_of(prefix.begin(), prefix.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return false;
+    }
+    const int bits = std::stoi(prefix);
+    return (is_v4 && bits <= 32) || (is_v6 && bits <= 128);
+  }
+  if (is_v4 || is_v6) return true;
+  return !host.empty() && std::all_of(host.begin(), host.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.';
+  });
+}
+
 bool IsPlainName(const std::string& name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
@@ -569,7 +593,15 @@ void ReadFetch(MapReader& in, FetchConfig& fetch) {
     fetch.low_speed_limit = static_cast<long>(low_speed);
   }
   in.WholeSeconds("low_speed_time", &fetch.low_speed_time, one_second);
-  in.StringList("allow_private", &fetch.allow_private);
+  std::vector<YAML::Node> allow_nodes;
+  in.StringList("allow_private", &fetch.allow_private, &allow_nodes);
+  for (std::size_t i = 0; i < allow_nodes.size(); ++i) {
+    if (!IsHostOrCidr(fetch.allow_private[i])) {
+      in.problems().Add(allow_nodes[i], in.Join("allow_private") + "[" + std::to_string(i) + "]",
+                        Quote(fetch.allow_private[i]) +
+                            " is not a host name, an address or a CIDR range (10.0.0.0/8)");
+    }
+  }
   if (fetch.min_interval > fetch.max_interval) {
     in.problems().Add(in.Take("min_interval"), in.Join("min_interval"),
                       FormatDuration(fetch.min_interval) + " is longer than max_interval (" +
@@ -600,6 +632,20 @@ std::optional<CheckedUrl> ReadFeed(MapReader& in, FeedConfig& feed, const std::s
   if (!feed.password_file.empty() && !feed.password_env.empty()) {
     in.problems().Add(in.Take("password_env"), in.Join("password_env"),
                       "give password_file or password_env, not both");
+  }
+  if (!feed.proxy.empty()) {
+    std::string why;
+    std::optional<CheckedUrl> proxy = CheckUrl(feed.proxy, &why);
+    if (proxy &&
+        !IsOneOf(proxy->scheme, {"http", "https", "socks4", "socks4a", "socks5", "socks5h"})) {
+      why = "use http, https, socks4, socks4a, socks5 or socks5h";
+    } else if (proxy) {
+      why.clear();
+    }
+    if (!why.empty()) {
+      in.problems().Add(in.Take("proxy"), in.Join("proxy"),
+                        Quote(feed.proxy) + " is not a proxy URL (" + why + ")");
+    }
   }
   if (!feed.timezone.empty() && !IsKnownTimezone(feed.timezone)) {
     in.problems().Add(in.Take("timezone"), in.Join("timezone"),
@@ -764,6 +810,9 @@ void ReadDigest(MapReader& in, DigestConfig& digest) {
 struct FeedReference {
   std::string path;
   YAML::Node node;
+  bool in_digest = false;
+  std::size_t owner = 0;  // index in outputs or digests
+  std::size_t index = 0;  // index in its feeds list
 };
 
 class ConfigReader {
@@ -813,7 +862,7 @@ class ConfigReader {
   void AddOutput(MapReader& in) {
     OutputConfig output;
     ReadOutput(in, output, base_dir_);
-    KeepReferences(in, "feeds");
+    KeepReferences(in, "feeds", false, config_.outputs.size());
     auto check_unique = [&](const std::string& key, const std::string& value,
                             std::map<std::string, std::string>& seen) {
       if (value.empty()) return;
@@ -832,7 +881,7 @@ class ConfigReader {
   void AddDigest(MapReader& in) {
     DigestConfig digest;
     ReadDigest(in, digest);
-    KeepReferences(in, "feeds");
+    KeepReferences(in, "feeds", true, config_.digests.size());
     if (!digest.name.empty()) {
       auto [it, inserted] = digest_names_.emplace(digest.name, in.path());
       if (!inserted) {
@@ -843,12 +892,13 @@ class ConfigReader {
     config_.digests.push_back(std::move(digest));
   }
 
-  void KeepReferences(MapReader& in, const std::string& key) {
+  void KeepReferences(MapReader& in, const std::string& key, bool in_digest, std::size_t owner) {
     YAML::Node list = in.Take(key);
     if (!list.IsSequence()) return;
     for (std::size_t i = 0; i < list.size(); ++i) {
       if (list[i].IsScalar()) {
-        references_.push_back({in.Join(key) + "[" + std::to_string(i) + "]", list[i]});
+        references_.push_back(
+            {in.Join(key) + "[" + std::to_string(i) + "]", list[i], in_digest, owner, i});
       }
     }
   }
@@ -877,7 +927,8 @@ class ConfigReader {
   }
 
   // Selections must name configured feeds (by name or URL): a typo there
-  // would silently select nothing.
+  // would silently select nothing. A relative "file:" URL is rewritten to
+  // the absolute form its feed got, so the daemon can match it as written.
   void CheckReferences() {
     std::set<std::string> names;
     for (const FeedConfig& feed : config_.feeds) {
@@ -885,7 +936,15 @@ class ConfigReader {
       if (!feed.name.empty()) names.insert(feed.name);
     }
     for (const FeedReference& reference : references_) {
-      if (names.count(reference.node.Scalar()) == 0) {
+      std::vector<std::string>& list = reference.in_digest ? config_.digests[reference.owner].feeds
+                                                           : config_.outputs[reference.owner].feeds;
+      if (reference.index >= list.size()) continue;  // the list was reported already
+      std::string& entry = list[reference.index];
+      if (entry.rfind("file:", 0) == 0 && entry.rfind("file://", 0) != 0) {
+        std::optional<std::string> url = FileUrlForPath(Resolve(base_dir_, entry.substr(5)));
+        if (url && names.count(*url) != 0) entry = *url;
+      }
+      if (names.count(entry) == 0) {
         problems_.Add(
             reference.node, reference.path,
             Quote(reference.node.Scalar()) + " is not the name or URL of a configured feed");

@@ -379,6 +379,32 @@ TEST(ConfigLoaderTest, DigestChecks) {
             "t.yaml:3:12: digests[1].name: \"d\" is already used by digests[0]");
 }
 
+TEST(ConfigLoaderTest, AllowPrivateTakesHostsAndRanges) {
+  Config config = Parse("fetch: {allow_private: [nas.local, 10.0.0.0/8, \"::1\", fc00::/7]}");
+  EXPECT_EQ(config.fetch.allow_private.size(), 4U);
+  EXPECT_EQ(ErrorOf("fetch: {allow_private: [10.0.0.0/33]}"),
+            "t.yaml:1:25: fetch.allow_private[0]: \"10.0.0.0/33\" is not a host name, an address "
+            "or a CIDR range (10.0.0.0/8)");
+}
+
+TEST(ConfigLoaderTest, ProxyMustBeAProxyUrl) {
+  EXPECT_EQ(
+      Parse("feeds: [{url: https://a.example/, proxy: \"socks5h://p:1080\"}]").feeds.at(0).proxy,
+      "socks5h://p:1080");
+  EXPECT_EQ(ErrorOf("feeds: [{url: https://a.example/, proxy: \"ftp://p\"}]"),
+            "t.yaml:1:42: feeds[0].proxy: \"ftp://p\" is not a proxy URL (use http, https, socks4, "
+            "socks4a, socks5 or socks5h)");
+}
+
+TEST(ConfigLoaderTest, SelectionByRelativeFileUrlIsRewritten) {
+  Config config = Parse(R"(
+feeds: [{url: file:feeds/x.xml}]
+outputs: [{type: feed, path: o.atom, feeds: [file:feeds/x.xml]}]
+)");
+  EXPECT_EQ(config.outputs.at(0).feeds.at(0), config.feeds.at(0).url);
+  EXPECT_EQ(config.feeds.at(0).url.rfind("file:///", 0), 0U);
+}
+
 TEST(ConfigLoaderTest, ServerListenMustBeHostPort) {
   EXPECT_EQ(ErrorOf("server: {listen: localhost}"),
             "t.yaml:1:18: server.listen: \"localhost\" is not host:port (e.g. 127.0.0.1:8080 or "
