@@ -145,7 +145,8 @@ Views BuildViews(const DigestInput& input, const LocalTime& local, const std::st
         const std::string time = local.Format("%a %d %b, %H:%M", item.time);
         const std::string summary =
             item.summary_text.empty() ? HtmlToText(item.summary_html) : item.summary_text;
-        const std::string shortened = ShortenText(summary, input.summary_chars);
+        const std::string shortened =
+            input.summary_chars == 0 ? std::string() : ShortenText(summary, input.summary_chars);
         if (views.preview.size() < 120)
           views.preview += (views.preview.empty() ? "" : " · ") + title;
         data html_item;
@@ -169,7 +170,8 @@ Views BuildViews(const DigestInput& input, const LocalTime& local, const std::st
         std::string summary_text = item.summary_text.empty()
                                        ? HtmlToText(item.summary_html, &references)
                                        : item.summary_text;
-        summary_text = ShortenText(summary_text, input.summary_chars);
+        summary_text = input.summary_chars == 0 ? std::string()
+                                                : ShortenText(summary_text, input.summary_chars);
         if (!summary_text.empty()) text_item.set("summary", summary_text);
         text_items.push_back(text_item);
       }
@@ -255,7 +257,9 @@ Result<std::string> LoadDigestTemplate(const std::string& path) {
   return content.str();
 }
 
-Result<DigestMessage> RenderDigest(const DigestInput& input) {
+namespace {
+
+Result<DigestMessage> RenderOnce(const DigestInput& input) {
   const date::time_zone* zone = nullptr;
   try {
     zone = date::locate_zone(input.timezone);
@@ -334,6 +338,22 @@ Result<DigestMessage> RenderDigest(const DigestInput& input) {
   out += "\r\n";
   out += mime::MultipartAlternativeBody(boundary, {{"plain", text_body}, {"html", *html}});
   return message;
+}
+
+}  // namespace
+
+Result<DigestMessage> RenderDigest(const DigestInput& input) {
+  Result<DigestMessage> message = RenderOnce(input);
+  if (!message || message->bytes.size() <= input.max_bytes) return message;
+  // Too big (hostile-inputs H1): drop the summaries, keep every title.
+  DigestInput smaller = input;
+  smaller.summary_chars = 0;
+  message = RenderOnce(smaller);
+  if (!message || message->bytes.size() <= input.max_bytes) return message;
+  return Error{ErrorCode::kInvalidArgument,
+               "message is " + std::to_string(message->bytes.size()) + " bytes even without " +
+                   "summaries, over the limit of " + std::to_string(input.max_bytes),
+               "digest " + input.name};
 }
 
 }  // namespace tributary::output

@@ -51,7 +51,10 @@ struct DigestInput {
   // Caps on what is shown; items over them are counted ("and 3 more").
   std::size_t max_items = 200;
   std::size_t max_items_per_feed = 20;
-  std::size_t summary_chars = 280;  // summaries are shortened to this
+  std::size_t summary_chars = 280;  // summaries are shortened to this; 0: none
+  // A message over this size is rendered again without summaries; if still
+  // too big, RenderDigest fails.
+  std::size_t max_bytes = 1024 * 1024;
   // Mustache templates; empty: the shipped defaults
   // (output/templates/digest.{html,txt}.mustache, compiled in).
   std::string html_template;

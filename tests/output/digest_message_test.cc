@@ -161,6 +161,22 @@ TEST_F(DigestMessageTest, FeedTextCannotInjectHeaders) {
             std::string::npos);
 }
 
+TEST_F(DigestMessageTest, OversizedMessageDropsSummariesThenFails) {
+  DigestInput input = SampleInput();
+  input.summary_chars = 100000;
+  input.folders[0].feeds[0].items[0].summary_text = std::string(60000, 'x');
+  input.max_bytes = 50000;
+  Result<DigestMessage> message = RenderDigest(input);
+  ASSERT_TRUE(message) << message.error().ToString();
+  EXPECT_LE(message->bytes.size(), 50000u);
+  EXPECT_EQ(message->bytes.find("xxxxxxxxxx"), std::string::npos);
+  EXPECT_EQ(message->item_count, 6u);
+  input.max_bytes = 1000;
+  Result<DigestMessage> too_big = RenderDigest(input);
+  ASSERT_FALSE(too_big);
+  EXPECT_NE(too_big.error().message.find("over the limit of 1000"), std::string::npos);
+}
+
 TEST_F(DigestMessageTest, OnlyWebLinksAreClickable) {
   DigestInput input = SampleInput();
   input.folders[0].feeds[0].items[0].link = "javascript:alert(1)";
