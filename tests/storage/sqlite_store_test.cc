@@ -286,7 +286,10 @@ TEST(SqliteStoreTest, QueriesNewestFirstAcrossFeedsAndFeedSets) {
   ItemQuery cursor;
   cursor.after_id = (*newest)[1].id;
   cursor.limit = 1000;
-  for (const auto& item : *store->QueryItems(cursor)) EXPECT_GT(item.id, (*newest)[1].id);
+  auto after = store->QueryItems(cursor);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->size(), 1u);  // ids 1..30; newest[1] is 29
+  for (const auto& item : *after) EXPECT_GT(item.id, (*newest)[1].id);
 }
 
 TEST(SqliteStoreTest, NewestQueriesWalkAnIndex) {
