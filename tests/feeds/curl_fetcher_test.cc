@@ -603,6 +603,39 @@ TEST_F(CurlFetcherTest, DestructionCancelsTransfersInFlight) {
   EXPECT_EQ(result->error_class, "cancelled");
 }
 
+int OpenDescriptorCount() {
+  int count = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    ++count;
+  }
+  return count;
+}
+
+TEST_F(CurlFetcherTest, DestructionClosesEverySocket) {
+  const auto serve = [](Exchange& exchange) { exchange.Write(HttpResponse(200, kFeed)); };
+  {
+    HttpTestServer server(serve);
+    ASSERT_TRUE(Run(Request(server.Url("/warm-up"))).ok());  // the reactor's own descriptors
+  }
+  // Counted with no server running: its threads close their ends lazily.
+  const int before = OpenDescriptorCount();
+  {
+    HttpTestServer server(serve);
+    CurlFetcher fetcher(io_, clock_);
+    int completed = 0;
+    for (int i = 0; i < 10; ++i) {
+      fetcher.Fetch(Request(server.Url("/feed")), [&](FetchResult result) {
+        EXPECT_TRUE(result.ok());
+        ++completed;
+      });
+    }
+    io_.run();
+    EXPECT_EQ(completed, 10);
+    EXPECT_GT(OpenDescriptorCount(), before);  // idle connections stay cached...
+  }  // ...until the fetcher goes (then the server, which joins its threads)
+  EXPECT_EQ(OpenDescriptorCount(), before);
+}
+
 TEST_F(CurlFetcherTest, ThousandFetchesOf20KBody) {
   const std::string body(20 * 1024, 'a');
   HttpTestServer server([&](Exchange& exchange) { exchange.Write(HttpResponse(200, body)); });
