@@ -13,6 +13,9 @@
 // permanent ones are retried too, and the run is marked failed after
 // max_attempts_permanent attempts (logged as an error with the reason, so
 // one poison message never blocks later digests).
+// A run owns every selected item in its id range; the message lists them up
+// to the digest's caps (max_items, max_items_per_feed: the flood breaker of
+// hostile-inputs H1) and counts the rest ("and 12 more from FEED").
 //
 // Tick() blocks while delivering (see mail_delivery.h): run it off the
 // io_context thread, with the ledger calls marshalled as the daemon's

@@ -247,6 +247,30 @@ TEST(DigestRunnerTest, CrashWhileSendingResendsTheSameMessageId) {
   EXPECT_FALSE(*world.ledger.LoadOpenRun("daily"));
 }
 
+TEST(DigestRunnerTest, MessageThatCannotBeBuiltFailsItsRunWithoutBlockingTheNext) {
+  DigestWorld world(At("2025-12-01T00:00:00+08:00"));
+  DigestRunnerHooks hooks = world.Hooks();
+  auto compose = hooks.compose;
+  hooks.compose = [&](const DigestRun& run) -> Result<output::DigestMessage> {
+    if (run.first_item_id == 1) return Error{ErrorCode::kInvalidArgument, "bad template", "t"};
+    return compose(run);
+  };
+  DigestRunner runner(world.options, world.ledger, world.clock, hooks);
+  ASSERT_TRUE(runner.Tick());
+  world.AddItem();
+  world.clock.Set(At("2025-12-01T07:00:00+08:00"));
+  ASSERT_TRUE(runner.Tick());
+  world.AddItem();
+  world.clock.Set(At("2025-12-02T07:00:00+08:00"));
+  ASSERT_TRUE(runner.Tick());
+  std::vector<DigestRun> runs = *world.ledger.ListRuns("daily");
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[0].state, DigestRunState::kFailed);
+  EXPECT_EQ(runs[0].last_error, "t: bad template");
+  EXPECT_EQ(runs[1].state, DigestRunState::kSent);
+  EXPECT_EQ(world.delivered.size(), 1u);
+}
+
 TEST(DigestRunnerTest, RunStateNames) {
   EXPECT_EQ(DigestRunStateName(DigestRunState::kPlanned), "planned");
   EXPECT_EQ(DigestRunStateName(DigestRunState::kSending), "sending");
