@@ -455,11 +455,20 @@ fs::path Resolve(const std::string& base_dir, const std::string& path) {
   return fs::absolute(resolved).lexically_normal();
 }
 
-// Checks feed.url and rewrites the relative form "file:some/path" (and
-// "file:/abs/path") into an absolute file:// URL. nullopt when reported.
+// Checks feed.url ("exec:" commands pass as written) and rewrites the relative form
+// "file:some/path" (and "file:/abs/path") into an absolute file:// URL. nullopt when reported.
 std::optional<CheckedUrl> CheckFeedUrl(MapReader& in, FeedConfig& feed,
                                        const std::string& base_dir) {
   const std::string path = in.Join("url");
+  if (feed.url.rfind("exec:", 0) == 0) {
+    // A command whose stdout is the feed (feeds/command_runner.h runs it
+    // from an argv, no shell). Only from the YAML file, never from OPML.
+    if (feed.url.find_first_not_of(" \t", 5) == std::string::npos) {
+      in.problems().Add(in.Take("url"), path, Quote(feed.url) + " names no command");
+      return std::nullopt;
+    }
+    return CheckedUrl{"exec", feed.url, feed.url};
+  }
   if (feed.url.rfind("file:", 0) == 0 && feed.url.rfind("file://", 0) != 0) {
     std::optional<std::string> url = FileUrlForPath(Resolve(base_dir, feed.url.substr(5)));
     if (!url) {
@@ -473,7 +482,8 @@ std::optional<CheckedUrl> CheckFeedUrl(MapReader& in, FeedConfig& feed,
   if (!checked) {
     in.problems().Add(in.Take("url"), path, Quote(feed.url) + " is not a valid URL (" + why + ")");
   } else if (!IsOneOf(checked->scheme, {"http", "https", "file"})) {
-    in.problems().Add(in.Take("url"), path, Quote(feed.url) + " is not an http, https or file URL");
+    in.problems().Add(in.Take("url"), path,
+                      Quote(feed.url) + " is not an http, https, file or exec URL");
     checked.reset();
   }
   return checked;

@@ -220,6 +220,13 @@ feeds:
   EXPECT_EQ(config.feeds.at(2).url, "file:///srv/feeds/y.xml");
 }
 
+TEST(ConfigLoaderTest, ExecFeedsAreKeptAsWritten) {
+  Config config = Parse("feeds: [{url: \"exec:/usr/bin/fetch-news --since 'last week'\"}]");
+  EXPECT_EQ(config.feeds.at(0).url, "exec:/usr/bin/fetch-news --since 'last week'");
+  EXPECT_EQ(ErrorOf("feeds: [{url: \"exec: \"}]"),
+            "t.yaml:1:15: feeds[0].url: \"exec: \" names no command");
+}
+
 TEST(ConfigLoaderTest, CustomTemplatePathIsAccepted) {
   Config config =
       Parse("outputs: [{type: markdown, template: custom-template.mustache, dir: posts}]");
@@ -287,8 +294,9 @@ TEST(ConfigLoaderTest, OutOfRange) {
 }
 
 TEST(ConfigLoaderTest, BadUrls) {
-  EXPECT_EQ(ErrorOf("feeds:\n  - url: ftp://a.example/x\n"),
-            "t.yaml:2:10: feeds[0].url: \"ftp://a.example/x\" is not an http, https or file URL");
+  EXPECT_EQ(
+      ErrorOf("feeds:\n  - url: ftp://a.example/x\n"),
+      "t.yaml:2:10: feeds[0].url: \"ftp://a.example/x\" is not an http, https, file or exec URL");
   EXPECT_EQ(ErrorOf("feeds:\n  - url: \"http://\"\n"),
             "t.yaml:2:10: feeds[0].url: \"http://\" is not a valid URL (No host part in the URL)");
   EXPECT_EQ(ErrorOf("feeds:\n  - url: \"|touch /tmp/p\"\n"),
@@ -427,7 +435,7 @@ TEST(ConfigLoaderTest, CollectsEveryProblem) {
   ASSERT_FALSE(config.has_value());
   EXPECT_EQ(config.error().ToString(),
             "t.yaml:1:18: fetch.timeout: \"soon\" is not a duration (use 30m, 1h, 45s)\n"
-            "t.yaml:3:10: feeds[0].url: \"gopher://x/\" is not an http, https or file URL\n"
+            "t.yaml:3:10: feeds[0].url: \"gopher://x/\" is not an http, https, file or exec URL\n"
             "t.yaml:4:5: feeds[1]: missing required key \"url\"");
 }
 

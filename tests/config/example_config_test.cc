@@ -27,6 +27,8 @@ TEST(ExampleConfigTest, LoadsAndHasTheDocumentedShape) {
   for (const FeedConfig& feed : config.feeds) {
     if (feed.url.rfind(examples, 0) == 0) {
       ++local;
+      // The sample files have plain names, so the URL path is the file path.
+      EXPECT_TRUE(std::filesystem::exists(feed.url.substr(7))) << feed.url;
     } else if (feed.url.rfind("https://", 0) == 0) {
       ++remote;
     }
