@@ -571,6 +571,24 @@ TEST_F(CurlFetcherTest, HundredConcurrentFetchesOnOneThread) {
   EXPECT_GT(server.peak_connections(), 10);  // really concurrent
 }
 
+TEST_F(CurlFetcherTest, HostConnectionCapIsHonoured) {
+  HttpTestServer server([](Exchange& exchange) {
+    exchange.Sleep(10ms);
+    exchange.Write(HttpResponse(200, kFeed));
+  });
+  CurlFetcher::Options options;
+  options.max_host_connections = 2;
+  CurlFetcher fetcher(io_, clock_, options);
+  int ok = 0;
+  for (int i = 0; i < 20; ++i) {
+    fetcher.Fetch(Request(server.Url("/feed")), [&](FetchResult result) { ok += result.ok(); });
+  }
+  io_.run();
+  EXPECT_EQ(ok, 20);
+  EXPECT_LE(server.peak_connections(), 2);
+  EXPECT_EQ(server.connections_accepted(), 2);  // kept alive and reused
+}
+
 TEST_F(CurlFetcherTest, CancelAllReportsCancelled) {
   HttpTestServer server([](Exchange& exchange) { exchange.Sleep(10s); });
   CurlFetcher fetcher(io_, clock_);
