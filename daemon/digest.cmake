@@ -4,6 +4,7 @@
 add_library(tributary_digest STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/digest_schedule.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/mail_delivery.cc
-  ${CMAKE_CURRENT_SOURCE_DIR}/digest_runner.cc)
+  ${CMAKE_CURRENT_SOURCE_DIR}/digest_runner.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/digest_setup.cc)
 target_link_libraries(tributary_digest PUBLIC tributary_mail tributary_common date::date-tz
                                               CURL::libcurl)

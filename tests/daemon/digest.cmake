@@ -4,4 +4,5 @@ tributary_test(digest_test
           ${CMAKE_CURRENT_SOURCE_DIR}/mail_delivery_test.cc
           ${CMAKE_CURRENT_SOURCE_DIR}/digest_runner_test.cc
           ${CMAKE_CURRENT_SOURCE_DIR}/digest_smtp_e2e_test.cc
+          ${CMAKE_CURRENT_SOURCE_DIR}/digest_setup_test.cc
   LIBS tributary_digest nlohmann_json::nlohmann_json)
