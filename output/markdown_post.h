@@ -7,6 +7,7 @@
 
 #include "common/result.h"
 #include "output/entry.h"
+#include "output/file_name.h"  // PostFileName, the name of a post's file
 
 namespace tributary::output {
 
