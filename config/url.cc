@@ -6,6 +6,8 @@
 #include <cctype>
 #include <memory>
 
+#include "config/values.h"
+
 namespace tributary::config {
 namespace {
 
@@ -20,12 +22,6 @@ std::string GetPart(CURLU* handle, CURLUPart part) {
   if (curl_url_get(handle, part, &value, 0) != CURLUE_OK || value == nullptr) return {};
   std::string text(value);
   curl_free(value);
-  return text;
-}
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return text;
 }
 
