@@ -49,7 +49,7 @@ bool IsMediaType(std::string_view type) {
 
 void AddSource(pugi::xml_node entry, const SourceRef& source) {
   pugi::xml_node node = entry.append_child("source");
-  std::string id = !source.id.empty() ? source.id : source.url;
+  std::string id = !source.id.empty() ? source.id : SafeHttpUrl(source.url);
   if (!id.empty()) AddText(node, "id", id);
   if (!source.title.empty()) AddTextConstruct(node, "title", source.title, "text");
   if (source.updated) AddText(node, "updated", FormatRfc3339(*source.updated));

@@ -2,9 +2,11 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -103,6 +105,28 @@ TEST_F(FileWriterTest, FailureLeavesOldStateAndNoTempFile) {
   EXPECT_EQ(written.error().context, target.string());
   EXPECT_TRUE(fs::is_directory(target / "inside"));
   EXPECT_EQ(EntriesIn(dir_), 1u);
+}
+
+TEST_F(FileWriterTest, FailedWriteKeepsOldFileIntact) {
+  fs::path path = dir_ / "feed.atom";
+  ASSERT_TRUE(WriteFileIfChanged(path.string(), "old content"));
+  // A file size limit makes write() fail with EFBIG part way through, as a
+  // full disk would.
+  struct rlimit saved {};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+  auto previous_handler = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit small = saved;
+  small.rlim_cur = 4096;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  Result<bool> written = WriteFileIfChanged(path.string(), std::string(100000, 'x'));
+  ::setrlimit(RLIMIT_FSIZE, &saved);
+  std::signal(SIGXFSZ, previous_handler);
+
+  ASSERT_FALSE(written);
+  EXPECT_NE(written.error().message.find("cannot write temp file"), std::string::npos)
+      << written.error().ToString();
+  EXPECT_EQ(Read(path), "old content");
+  EXPECT_EQ(EntriesIn(dir_), 1u);  // the temp file was removed
 }
 
 TEST_F(FileWriterTest, ParentThatIsAFileIsAnError) {
