@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <random>
 #include <string>
+#include <vector>
 
 namespace tributary::output {
 namespace {
@@ -112,6 +114,37 @@ TEST(JsonFeedWriterTest, DropsDangerousSchemesFromLinksAndEnclosures) {
   }
   EXPECT_EQ(text.find("javascript"), std::string::npos);
   EXPECT_EQ(text.find("evil.example"), std::string::npos);
+}
+
+TEST(JsonFeedWriterTest, RandomUnicodeInEveryFieldStaysValidJson) {
+  static const std::vector<std::string> kPieces = {
+      "\"", "\\",       "\x01",   "\x1f", "\xed\xa0\x80",      "\xff", "\xc3", "中文", "😀", "]]>",
+      "&",  "<script>", "\u2028", "a",    std::string(1, '\0')};
+  std::mt19937 random(1101);
+  std::uniform_int_distribution<std::size_t> count(0, 10);
+  std::uniform_int_distribution<std::size_t> pick(0, kPieces.size() - 1);
+  auto field = [&] {
+    std::string text;
+    for (std::size_t n = count(random); n > 0; --n) text += kPieces[pick(random)];
+    return text;
+  };
+  FeedDocument document;
+  document.title = field();
+  for (int i = 0; i < 2000; ++i) {
+    OutputEntry entry;
+    entry.id = field();
+    entry.title = field();
+    entry.author = field();
+    entry.content = field();
+    entry.summary = field();
+    entry.categories = {field()};
+    entry.enclosures.push_back({"https://e.example/" + field(), field(), 1});
+    entry.sources.push_back(SourceRef{field(), field(), field(), field(), {}, std::nullopt});
+    document.entries.push_back(entry);
+  }
+  nlohmann::json feed = nlohmann::json::parse(RenderJsonFeed(document), nullptr, false);
+  ASSERT_FALSE(feed.is_discarded());
+  EXPECT_EQ(feed["items"].size(), 2000u);
 }
 
 }  // namespace
