@@ -680,5 +680,28 @@ TEST_F(CurlFetcherTest, ThousandFetchesOf20KBody) {
   RecordProperty("wall_ms", static_cast<int>(wall.count()));
 }
 
+// Load figure, not run by default (thread-per-connection test server):
+//   curl_fetcher_test --gtest_also_run_disabled_tests --gtest_filter=*Thousand*
+TEST_F(CurlFetcherTest, DISABLED_TwoThousandConcurrentFetches) {
+  HttpTestServer server([](Exchange& exchange) {
+    exchange.Sleep(200ms);
+    exchange.Write(HttpResponse(200, std::string(20 * 1024, 'a')));
+  });
+  CurlFetcher fetcher(io_, clock_);
+  int ok = 0;
+  std::size_t peak_in_flight = 0;
+  const auto started = std::chrono::steady_clock::now();
+  for (int i = 0; i < 2000; ++i) {
+    fetcher.Fetch(Request(server.Url("/feed")), [&](FetchResult result) { ok += result.ok(); });
+  }
+  peak_in_flight = fetcher.InFlight();
+  io_.run();
+  const auto wall = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  EXPECT_EQ(ok, 2000);
+  std::printf("2000 concurrent fetches: %lld ms wall, %zu in flight, peak %d server connections\n",
+              static_cast<long long>(wall.count()), peak_in_flight, server.peak_connections());
+}
+
 }  // namespace
 }  // namespace tributary::feeds
