@@ -43,11 +43,14 @@ constexpr char kHtmlSecurityPolicy[] =
 // Bodies smaller than this are not worth a gzip header and a CPU round.
 constexpr std::size_t kMinGzipBytes = 256;
 
-std::string Hex(std::uint64_t value) {
+// Lower-case hex, zero-padded to width digits.
+std::string Hex(std::uint64_t value, std::size_t width) {
   std::array<char, 16> digits{};
   auto [end, ec] = std::to_chars(digits.data(), digits.data() + digits.size(), value, 16);
   (void)ec;  // 16 hex digits always fit a 64-bit value
-  return std::string(digits.data(), end);
+  std::string text(digits.data(), end);
+  if (text.size() < width) text.insert(0, width - text.size(), '0');
+  return text;
 }
 
 bool IsCompressible(std::string_view content_type) {
@@ -193,7 +196,7 @@ std::string MakeEtag(std::string_view body) {
   const auto* bytes = reinterpret_cast<const Bytef*>(body.data());
   uLong crc = crc32_z(crc32_z(0, nullptr, 0), bytes, body.size());
   uLong adler = adler32_z(adler32_z(0, nullptr, 0), bytes, body.size());
-  return "\"" + Hex(crc) + Hex(adler) + "-" + Hex(body.size()) + "\"";
+  return "\"" + Hex(crc, 8) + Hex(adler, 8) + "-" + Hex(body.size(), 1) + "\"";
 }
 
 Result<std::string> GzipCompress(std::string_view data) {

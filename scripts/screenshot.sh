@@ -7,7 +7,8 @@
 # WIDTH defaults to 1280 (desktop); use 390 for a phone. Pass a running
 # server's URL (http://127.0.0.1:8080/status) or an .html file. Needs the
 # Debian package chromium (`apt-get install -y chromium`). Output PNGs are
-# for looking at, not for committing.
+# for looking at, not for committing. COLOR_SCHEME=dark renders the page as
+# a browser in dark mode would (prefers-color-scheme: dark).
 set -euo pipefail
 
 if [ $# -lt 2 ]; then
@@ -37,6 +38,11 @@ case "$out" in
   *) out="$PWD/$out" ;;
 esac
 
+scheme_flags=()
+if [ "${COLOR_SCHEME:-light}" = dark ]; then
+  scheme_flags=(--force-dark-mode --blink-settings=preferredColorScheme=0)
+fi
+
 profile=$(mktemp -d)
 trap 'rm -rf "$profile"' EXIT
 
@@ -45,6 +51,7 @@ trap 'rm -rf "$profile"' EXIT
   --disable-background-networking --disable-component-update --disable-sync \
   --disable-dev-shm-usage --hide-scrollbars --user-data-dir="$profile" \
   --window-size="${width},${height}" --force-device-scale-factor="$scale" \
+  "${scheme_flags[@]}" \
   --screenshot="$out" "$target" >/dev/null 2>&1 || {
   echo "$0: $browser failed to render $target" >&2
   exit 1
