@@ -399,9 +399,10 @@ void Sanitizer::WriteComment(std::string_view text) {
     return;
   }
   // A comment that could end early when reparsed is dropped.
-  if (text.find("--") != std::string_view::npos &&
-      (text.find("-->") != std::string_view::npos || text.find("--!") != std::string_view::npos ||
-       text.ends_with("-"))) {
+  if (text.starts_with(">") || text.starts_with("->") ||
+      (text.find("--") != std::string_view::npos &&
+       (text.find("-->") != std::string_view::npos || text.find("--!") != std::string_view::npos ||
+        text.ends_with("-")))) {
     changed_ = true;
     return;
   }
