@@ -291,6 +291,18 @@ TEST_F(CurlFetcherTest, StopsGzipBombAtTheDecodedLimit) {
   EXPECT_NE(result.error_message.find("1048576 bytes after decompression"), std::string::npos);
 }
 
+TEST_F(CurlFetcherTest, StopsDoubleGzipBombAtTheDecodedLimit) {
+  const std::string bomb = testing::Gzip(testing::GzipZeros(static_cast<std::size_t>(64 * kMiB)));
+  HttpTestServer server([&](Exchange& exchange) {
+    exchange.Write(HttpResponse(200, bomb, {{"Content-Encoding", "gzip, gzip"}}));
+  });
+  FetchRequest request = Request(server.Url("/feed"));
+  request.limits.max_body_bytes = kMiB;
+  const FetchResult result = Run(request);
+  EXPECT_EQ(result.error_class, "body_too_large");
+  EXPECT_LE(result.bytes_received, kMiB + 256 * 1024);
+}
+
 TEST_F(CurlFetcherTest, StopsEndlessChunkedBodyAtTheLimit) {
   std::atomic<long> chunks_sent{0};
   HttpTestServer server([&](Exchange& exchange) {
