@@ -5,11 +5,14 @@
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -192,8 +195,25 @@ Result<void> DeliverSmtp(const DeliveryTarget& target, const std::string& from,
 
 // ---- sendmail ----
 
+// Waits for `pid` at most `timeout`; kills it past that. False on timeout.
+bool WaitWithTimeout(pid_t pid, int* status, Seconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    const pid_t done = waitpid(pid, status, WNOHANG);
+    if (done == pid || (done < 0 && errno != EINTR)) return true;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      kill(pid, SIGKILL);
+      while (waitpid(pid, status, 0) < 0 && errno == EINTR) {
+      }
+      return false;
+    }
+    usleep(10 * 1000);
+  }
+}
+
 Result<void> DeliverSendmail(const std::string& program, const std::string& from,
-                             const std::vector<std::string>& to, std::string_view message) {
+                             const std::vector<std::string>& to, std::string_view message,
+                             Seconds timeout) {
   const std::string where = "sendmail:" + program;
   // A socket rather than a pipe, so a sendmail that exits early gives EPIPE
   // (MSG_NOSIGNAL) instead of killing the daemon with SIGPIPE.
@@ -217,12 +237,15 @@ Result<void> DeliverSendmail(const std::string& program, const std::string& from
     close(fds[0]);
     return Permanent(std::string("cannot run: ") + std::strerror(spawned), where);
   }
+  // A sendmail that stops reading must not hang the delivery thread.
+  const timeval send_timeout{static_cast<time_t>(timeout.count()), 0};
+  setsockopt(fds[0], SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
   const bool written = WriteAll(fds[0], ToLf(message), true);
   const int write_errno = errno;
   close(fds[0]);
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return IoError("waitpid", where);
+  if (!WaitWithTimeout(pid, &status, timeout)) {
+    return Transient("timed out after " + std::to_string(timeout.count()) + " s, killed", where);
   }
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
     if (!written) {
@@ -356,7 +379,7 @@ Result<void> Deliver(const DeliveryTarget& target, const std::string& from,
     case DeliveryTarget::Kind::kMaildir:
       return DeliverMaildir(target.path, message);
     case DeliveryTarget::Kind::kSendmail:
-      return DeliverSendmail(target.path, from, to, message);
+      return DeliverSendmail(target.path, from, to, message, target.total_timeout);
     case DeliveryTarget::Kind::kSmtp:
     default:
       return DeliverSmtp(target, from, to, message);

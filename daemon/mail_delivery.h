@@ -11,7 +11,8 @@
 //                         password_file or the environment variable
 //                         password_env; the password is never logged.
 //   sendmail:/path        posix_spawn("/path", "-i", "-f", from, "--", to...)
-//                         with the message on stdin; exit status checked.
+//                         with the message on stdin; exit status checked;
+//                         killed after total_timeout.
 //
 // Deliver() BLOCKS (network round trips, fsync, waiting for sendmail): the
 // daemon must call it off the io_context thread. It holds no state between

@@ -159,6 +159,13 @@ TEST_F(MailDeliveryTest, SendmailGetsArgvAndStdinAndExitStatusIsChecked) {
   ASSERT_FALSE(failed);
   EXPECT_FALSE(IsTransientDeliveryError(failed.error()));
   EXPECT_EQ(failed.error().ToString(), "sendmail:" + dir_ + "/sendmail-1: exited with status 1");
+  DeliveryTarget slow = Target("sendmail:" + script("sendmail-slow", 0));
+  std::ofstream(slow.path) << "#!/bin/sh\nexec sleep 30\n";
+  slow.total_timeout = Seconds{1};
+  Result<void> hung = Deliver(slow, "f@example.org", {"t@example.org"}, message);
+  ASSERT_FALSE(hung);
+  EXPECT_TRUE(IsTransientDeliveryError(hung.error()));
+  EXPECT_EQ(hung.error().message, "timed out after 1 s, killed");
   Result<void> missing =
       Deliver(Target("sendmail:" + dir_ + "/missing"), "f@example.org", {"t@example.org"}, message);
   ASSERT_FALSE(missing);
