@@ -183,18 +183,6 @@ std::size_t ValidSequenceLength(const unsigned char* s, std::size_t n) {
   return 0;
 }
 
-// True when the 8 bytes hold only ASCII with no byte below 0x20 and no DEL.
-bool PlainAsciiWord(const unsigned char* p) {
-  std::uint64_t w;
-  std::memcpy(&w, p, sizeof w);
-  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  if (w & kHigh) return false;
-  // Some byte < 0x20, or some byte == 0x7F: fall back to the byte loop.
-  if (((w - kOnes * 0x20) & ~w & kHigh) != 0) return false;
-  return (((w ^ (kOnes * 0x7F)) - kOnes) & ~(w ^ (kOnes * 0x7F)) & kHigh) == 0;
-}
-
 // Converts with iconv; invalid or incomplete input becomes U+FFFD. Returns
 // false if iconv does not know `encoding`. *bad counts replaced sequences.
 bool Transcode(std::string_view input, const char* encoding, std::string* out, std::size_t* bad) {
@@ -304,7 +292,15 @@ std::string ResolveLabel(std::string_view label) {
   if (!known.empty()) return std::string(known);
   std::string name(Trim(label));
   if (name.empty() || name.size() > 40) return {};
-  for (char& c : name) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+  for (char& c : name) {
+    c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+    // Encoding names are ASCII letters, digits and a little punctuation.
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+              c == '.' || c == ':';
+    if (!ok) return {};
+  }
+  // UTF-7 hides markup from filters; the Encoding Standard refuses it.
+  if (name.starts_with("UTF-7") || name.starts_with("UTF7")) return {};
   iconv_t cd = iconv_open("UTF-8", name.c_str());
   if (cd == reinterpret_cast<iconv_t>(-1)) return {};
   iconv_close(cd);
@@ -357,22 +353,50 @@ std::size_t CountInvalidUtf8(std::string_view text, bool* has_controls) {
   std::size_t n = text.size();
   std::size_t i = 0;
   std::size_t bad = 0;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
   while (i < n) {
-    if (i + 8 <= n && PlainAsciiWord(p + i)) {
+    // ASCII eight bytes at a time; bytes below 0x20 (mostly newlines) are
+    // looked at one by one only when the word holds one.
+    while (i + 8 <= n) {
+      std::uint64_t w;
+      std::memcpy(&w, p + i, sizeof w);
+      if (w & kHigh) break;
+      std::uint64_t del = w ^ (kOnes * 0x7F);
+      if (((w - kOnes * 0x20) & ~w & kHigh) != 0 || ((del - kOnes) & ~del & kHigh) != 0) {
+        for (std::size_t k = 0; k < 8; ++k) {
+          if (IsBadControl(p[i + k])) *has_controls = true;
+        }
+      }
       i += 8;
-      continue;
     }
-    if (p[i] < 0x80) {
-      if (IsBadControl(p[i])) *has_controls = true;
+    if (i >= n) break;
+    unsigned char c = p[i];
+    if (c < 0x80) {
+      if (IsBadControl(c)) *has_controls = true;
       ++i;
       continue;
     }
-    std::size_t len = ValidSequenceLength(p + i, n - i);
-    if (len == 0) {
-      ++bad;
-      len = 1;
+    // Runs of multi-byte characters (CJK text) without leaving this loop;
+    // the common 2- and 3-byte forms are checked inline.
+    while (i < n && p[i] >= 0x80) {
+      unsigned char lead = p[i];
+      if (lead >= 0xE1 && lead <= 0xEC && i + 3 <= n && (p[i + 1] & 0xC0) == 0x80 &&
+          (p[i + 2] & 0xC0) == 0x80) {
+        i += 3;
+        continue;
+      }
+      if (lead >= 0xC2 && lead <= 0xDF && i + 2 <= n && (p[i + 1] & 0xC0) == 0x80) {
+        i += 2;
+        continue;
+      }
+      std::size_t len = ValidSequenceLength(p + i, n - i);
+      if (len == 0) {
+        ++bad;
+        len = 1;
+      }
+      i += len;
     }
-    i += len;
   }
   return bad;
 }
@@ -416,7 +440,7 @@ Result<DecodedDocument> DecodeToUtf8(std::string_view body, std::string_view con
   std::string_view http_label = CharsetFromContentType(content_type);
   std::string http_encoding = ResolveLabel(http_label);
   if (!http_label.empty() && http_encoding.empty()) {
-    warnings->push_back("unknown charset \"" + std::string(http_label) +
+    warnings->push_back("unknown charset \"" + CleanUtf8(http_label.substr(0, 40)) +
                         "\" in Content-Type ignored");
   }
   body.remove_prefix(bom_size);
@@ -428,7 +452,7 @@ Result<DecodedDocument> DecodeToUtf8(std::string_view body, std::string_view con
   if (encoding.empty() && !declared_label.empty()) {
     if (declared.empty()) {
       return Error{ErrorCode::kParse,
-                   "unsupported encoding \"" + std::string(declared_label) + "\"", ""};
+                   "unsupported encoding \"" + CleanUtf8(declared_label.substr(0, 40)) + "\"", ""};
     }
     encoding = declared;
   }
@@ -467,7 +491,7 @@ Result<DecodedDocument> DecodeToUtf8(std::string_view body, std::string_view con
 
   std::size_t bad = 0;
   if (!Transcode(body, doc.encoding.c_str(), &doc.utf8, &bad)) {
-    return Error{ErrorCode::kParse, "unsupported encoding \"" + doc.encoding + "\"", ""};
+    return Error{ErrorCode::kParse, "unsupported encoding \"" + CleanUtf8(doc.encoding) + "\"", ""};
   }
   if (bad > 0) {
     warnings->push_back(std::to_string(bad) + " bytes invalid in " + doc.encoding +

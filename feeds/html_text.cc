@@ -4,12 +4,13 @@
 
 #include <vector>
 
+#include "feeds/entities.h"
+
 namespace tributary::feeds {
 
 std::string HtmlToText(std::string_view html) {
-  if (html.find('<') == std::string_view::npos && html.find('&') == std::string_view::npos) {
-    return std::string(html);
-  }
+  // Without markup only the character references need decoding.
+  if (html.find('<') == std::string_view::npos) return DecodeHtmlEntities(html);
   GumboOptions options = kGumboDefaultOptions;
   options.max_errors = 0;
   GumboOutput* output = gumbo_parse_with_options(&options, html.data(), html.size());

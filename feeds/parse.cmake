@@ -17,3 +17,11 @@ add_library(tributary_feeds STATIC
 target_link_libraries(tributary_feeds
   PUBLIC tributary_common
   PRIVATE pugixml::pugixml CURL::libcurl nlohmann_json::nlohmann_json PkgConfig::GUMBO)
+
+# Fuzzing: instrument the parser for libFuzzer and build fuzz/fuzz_feed.
+if(TRIBUTARY_FUZZ)
+  target_compile_options(tributary_feeds PRIVATE -fsanitize=fuzzer-no-link,address,undefined
+                                                 -fno-sanitize-recover=all)
+  target_link_options(tributary_feeds INTERFACE -fsanitize=address,undefined)
+  add_subdirectory(${PROJECT_SOURCE_DIR}/fuzz ${CMAKE_BINARY_DIR}/fuzz)
+endif()

@@ -78,7 +78,7 @@ std::string XhtmlInner(pugi::xml_node node) {
 }  // namespace
 
 ParseContext::ParseContext(const ParseOptions& options, std::vector<std::string>* warnings)
-    : options_(options), warnings_(warnings), names_(warnings), base_(options.feed_url) {}
+    : warnings_(warnings), names_(warnings), base_(options.feed_url) {}
 
 void ParseContext::UseLinkAsBase(std::string_view link) {
   if (!base_.valid() && HasScheme(link)) base_ = UrlResolver(link);
@@ -106,7 +106,7 @@ std::string ParseContext::Html(std::string raw, const UrlResolver& base, bool es
     }
     raw = DecodeHtmlEntities(raw);
   }
-  return Clean(AbsolutizeHtmlUrls(raw, base));
+  return Clean(AbsolutizeHtmlUrls(std::move(raw), base));
 }
 
 std::string ParseContext::Url(std::string_view raw, const UrlResolver& base) const {

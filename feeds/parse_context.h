@@ -54,7 +54,6 @@ class ParseContext {
  private:
   std::string Clean(std::string text) const;
 
-  const ParseOptions& options_;
   std::vector<std::string>* warnings_;
   NameResolver names_;
   UrlResolver base_;

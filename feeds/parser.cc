@@ -205,12 +205,14 @@ Result<ParsedFeed> ParseXml(std::string doc, std::string_view body, const ParseO
   EntityScan scan = ScanEntities(doc);
   WarnAboutEntities(scan, ctx);
   if (scan.nul_references) doc = ReplaceNulReferences(doc);
-  ctx.set_clean_strings(scan.numeric_references);
 
   pugi::xml_document document;
   // parse_default minus parse_eol would keep CRs; XML says newlines are LF.
   pugi::xml_parse_result parsed = document.load_buffer_inplace(
       doc.data() + first, doc.size() - first, pugi::parse_default, pugi::encoding_utf8);
+  // pugixml writes character references as given (surrogates, controls),
+  // and a text cut by a parse error may end inside a character.
+  ctx.set_clean_strings(scan.numeric_references || parsed.status != pugi::status_ok);
   pugi::xml_node root = document.document_element();
   std::string_view root_name = root ? std::string_view(root.name()) : std::string_view();
   std::size_t colon = root_name.find(':');

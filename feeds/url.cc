@@ -179,15 +179,16 @@ std::string UrlResolver::Resolve(std::string_view ref) const {
   return result;
 }
 
-std::string AbsolutizeHtmlUrls(std::string_view html, const UrlResolver& base) {
-  if (!base.valid() || !MayHaveRelativeUrl(html)) return std::string(html);
+std::string AbsolutizeHtmlUrls(std::string html_text, const UrlResolver& base) {
+  if (!base.valid() || !MayHaveRelativeUrl(html_text)) return html_text;
+  std::string_view html = html_text;
   GumboOptions options = kGumboDefaultOptions;
   options.max_errors = 0;
   GumboOutput* output = gumbo_parse_with_options(&options, html.data(), html.size());
   std::vector<Replacement> replacements;
   CollectReplacements(output->root, html, base, &replacements);
   gumbo_destroy_output(&options, output);
-  if (replacements.empty()) return std::string(html);
+  if (replacements.empty()) return html_text;
   std::sort(replacements.begin(), replacements.end(),
             [](const Replacement& a, const Replacement& b) { return a.offset < b.offset; });
   std::string out;

@@ -40,6 +40,6 @@ class UrlResolver {
 // `html` with relative href/src/poster attribute values made absolute
 // against `base`; every other byte is kept as it was. Uses gumbo to find
 // the attributes, and only when some attribute looks relative.
-std::string AbsolutizeHtmlUrls(std::string_view html, const UrlResolver& base);
+std::string AbsolutizeHtmlUrls(std::string html, const UrlResolver& base);
 
 }  // namespace tributary::feeds
