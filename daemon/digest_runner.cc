@@ -41,8 +41,12 @@ Result<Timestamp> DigestRunner::Tick() {
   Result<std::optional<DigestCursor>> loaded = ledger_.LoadCursor(options_.digest);
   if (!loaded) return loaded.error();
   if (!loaded->has_value()) {
-    // First sight: start the schedule now rather than firing for the past.
-    const DigestCursor cursor{0, now};
+    // First sight: start the schedule now rather than firing for the past,
+    // and begin with items that arrive from now on (a digest added to a
+    // full database does not mail the whole back catalogue).
+    Result<std::vector<std::int64_t>> existing = hooks_.new_item_ids(0);
+    if (!existing) return existing.error();
+    const DigestCursor cursor{existing->empty() ? 0 : existing->back(), now};
     if (Result<void> saved = ledger_.SaveCursor(options_.digest, cursor); !saved) {
       return saved.error();
     }

@@ -6,6 +6,8 @@
 //   2. otherwise, if a schedule slot is due (catch-up: only the latest
 //      missed one), the items selected since the cursor become a new run
 //      (PlanRun advances the cursor atomically) and it is sent at once.
+// On first sight of a digest the cursor starts at the newest existing item
+// and the current time: only items arriving afterwards are mailed.
 // While a run is unsent no new run is planned, so a long outage ends with
 // the stuck run plus one catch-up run, never a flood.
 // Failures: transient (IsTransientDeliveryError) are retried with

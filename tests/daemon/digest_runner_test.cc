@@ -108,6 +108,7 @@ TEST(DigestRunnerTest, WeekWithOutagesDeliversEveryItemExactlyOnce) {
   };
   std::optional<DigestRunner> runner;
   runner.emplace(world.Runner());
+  ASSERT_TRUE(runner->Tick());  // first sight, before any item
   int crashes = 0;
   int step = 0;
   for (; world.clock.Now() < At("2025-12-08T08:00:00+08:00"); world.clock.Advance(minutes{5})) {
@@ -269,6 +270,20 @@ TEST(DigestRunnerTest, MessageThatCannotBeBuiltFailsItsRunWithoutBlockingTheNext
   EXPECT_EQ(runs[0].last_error, "t: bad template");
   EXPECT_EQ(runs[1].state, DigestRunState::kSent);
   EXPECT_EQ(world.delivered.size(), 1u);
+}
+
+TEST(DigestRunnerTest, NewDigestStartsAfterTheExistingItems) {
+  DigestWorld world(At("2025-12-01T00:00:00+08:00"));
+  world.AddItem();
+  world.AddItem();
+  DigestRunner runner = world.Runner();
+  ASSERT_TRUE(runner.Tick());
+  EXPECT_EQ((*world.ledger.LoadCursor("daily"))->last_item_id, 2);
+  world.AddItem();
+  world.clock.Set(At("2025-12-01T07:00:00+08:00"));
+  ASSERT_TRUE(runner.Tick());
+  ASSERT_EQ(world.delivered.size(), 1u);
+  EXPECT_EQ(world.composed.at(world.delivered[0]), std::vector<std::int64_t>{3});
 }
 
 TEST(DigestRunnerTest, RunStateNames) {
