@@ -192,6 +192,34 @@ std::int64_t SteadyNowNanos() {
 
 }  // namespace
 
+void AppendPrometheusMetrics(const HttpServerStats& stats, std::string* out) {
+  auto family = [out](std::string_view name, std::string_view type, std::string_view help) {
+    *out += "# HELP " + std::string(name) + " " + std::string(help) + "\n# TYPE " +
+            std::string(name) + " " + std::string(type) + "\n";
+  };
+  auto sample = [out](std::string_view name, std::string_view labels, std::uint64_t value) {
+    *out += std::string(name) + std::string(labels) + " " + std::to_string(value) + "\n";
+  };
+  constexpr std::string_view kConnections = "tributary_http_connections_total";
+  family(kConnections, "counter", "Connections to the built-in HTTP server by event.");
+  sample(kConnections, "{event=\"accepted\"}", stats.connections_accepted);
+  sample(kConnections, "{event=\"shed\"}", stats.connections_shed);
+  sample(kConnections, "{event=\"refused\"}", stats.connections_refused);
+  sample(kConnections, "{event=\"timed_out\"}", stats.connections_timed_out);
+  family("tributary_http_open_connections", "gauge", "Connections open now.");
+  sample("tributary_http_open_connections", "", stats.active_connections);
+  family("tributary_http_requests_total", "counter", "Requests read.");
+  sample("tributary_http_requests_total", "", stats.requests);
+  constexpr std::string_view kResponses = "tributary_http_responses_total";
+  family(kResponses, "counter", "Responses sent by status class.");
+  sample(kResponses, "{code=\"2xx\"}", stats.responses_2xx);
+  sample(kResponses, "{code=\"304\"}", stats.responses_304);
+  sample(kResponses, "{code=\"4xx\"}", stats.responses_4xx);
+  sample(kResponses, "{code=\"5xx\"}", stats.responses_5xx);
+  family("tributary_http_response_body_bytes_total", "counter", "Response body bytes sent.");
+  sample("tributary_http_response_body_bytes_total", "", stats.bytes_sent);
+}
+
 std::string MakeEtag(std::string_view body) {
   const auto* bytes = reinterpret_cast<const Bytef*>(body.data());
   uLong crc = crc32_z(crc32_z(0, nullptr, 0), bytes, body.size());

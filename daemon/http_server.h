@@ -78,6 +78,10 @@ struct HttpServerStats {
 inline constexpr std::string_view kPrometheusContentType =
     "text/plain; version=0.0.4; charset=utf-8";
 
+// Appends the stats in the Prometheus text format (tributary_http_*), for
+// the daemon's /metrics route.
+void AppendPrometheusMetrics(const HttpServerStats& stats, std::string* out);
+
 // Strong ETag of a body: a quoted hex digest (CRC-32, Adler-32 and length).
 std::string MakeEtag(std::string_view body);
 // The gzip encoding of data (RFC 1952), for Content-Encoding: gzip.

@@ -291,6 +291,35 @@ TEST_F(HttpServerTest, RoutesAreComputedPerRequestAndCompressed) {
   EXPECT_EQ(health.body(), "database unavailable\n");
 }
 
+TEST_F(HttpServerTest, CountsForMetrics) {
+  StartServer();
+  PublishFeed();
+  {
+    Client client(port());
+    client.Send(http::verb::get, "/feed.atom");
+    client.Send(http::verb::get, "/feed.atom", {{"If-None-Match", MakeEtag(SampleFeed())}});
+    client.Send(http::verb::get, "/nope");
+  }
+  HttpServerStats stats = server_->stats();
+  EXPECT_EQ(stats.connections_accepted, 1u);
+  EXPECT_EQ(stats.requests, 3u);
+  EXPECT_EQ(stats.responses_2xx, 1u);
+  EXPECT_EQ(stats.responses_304, 1u);
+  EXPECT_EQ(stats.responses_4xx, 1u);
+  EXPECT_EQ(stats.bytes_sent, SampleFeed().size() + std::string("404 Not Found\n").size());
+
+  std::string text;
+  AppendPrometheusMetrics(stats, &text);
+  EXPECT_NE(text.find("# TYPE tributary_http_responses_total counter\n"
+                      "tributary_http_responses_total{code=\"2xx\"} 1\n"
+                      "tributary_http_responses_total{code=\"304\"} 1\n"
+                      "tributary_http_responses_total{code=\"4xx\"} 1\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("tributary_http_connections_total{event=\"accepted\"} 1\n"),
+            std::string::npos);
+}
+
 TEST_F(HttpServerTest, HtmlGetsSecurityHeaders) {
   StartServer();
   HttpResource page;
