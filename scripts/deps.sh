@@ -8,7 +8,7 @@ packages=(
   libcurl4-openssl-dev libpugixml-dev libyaml-cpp-dev libsqlitecpp-dev libsqlite3-dev
   libboost-all-dev libgtest-dev libgmock-dev libbenchmark-dev libgumbo-dev
   libhowardhinnant-date-dev libkainjow-mustache-dev nlohmann-json3-dev libcli11-dev
-  libspdlog-dev libsystemd-dev tzdata
+  libspdlog-dev libsystemd-dev zlib1g-dev tzdata
 )
 # Only for the tests: real servers and validators they talk to.
 test_packages=(
