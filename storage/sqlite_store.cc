@@ -272,6 +272,10 @@ Result<void> SqliteStore::Initialise() {
     // 64 MiB of page cache (an upper bound) keeps the newest items and the
     // indexes in memory, so "newest 500" reads no file pages once warm.
     db_->exec("PRAGMA cache_size=-65536");
+    if (options_.max_pages > 0) {
+      // A pragma cannot take a bound parameter; the value is an integer.
+      db_->execAndGet("PRAGMA max_page_count=" + std::to_string(options_.max_pages));
+    }
     for (const Migration& m : Migrations()) {
       if (m.version <= version) continue;
       SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);

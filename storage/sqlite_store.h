@@ -23,6 +23,9 @@ struct SqliteOptions {
   std::chrono::milliseconds busy_timeout{5000};
   // WAL size above which Checkpoint() truncates the log (hostile-inputs F5).
   std::int64_t checkpoint_wal_bytes = 16 * 1024 * 1024;
+  // Caps the database at this many pages (PRAGMA max_page_count); writes
+  // beyond it fail as kStorageFull, like a full disk. 0: no cap.
+  std::int64_t max_pages = 0;
 };
 
 class SqliteStore final : public Store {

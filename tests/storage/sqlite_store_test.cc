@@ -362,6 +362,32 @@ TEST(SqliteStoreTest, LockedDatabaseReportsBusyWithinTimeout) {
   EXPECT_EQ(*store->CountItems(feed), 1);
 }
 
+TEST(SqliteStoreTest, FullDatabaseIsStorageFullAndStoresNothing) {
+  const auto path = (TestDir() / "db.sqlite").string();
+  SqliteOptions options;
+  options.max_pages = 40;  // stands in for a full disk
+  auto store = std::move(SqliteStore::Open(path, options)).value();
+  const FeedId feed = *store->EnsureFeed("k", "u");
+  DocumentChanges big;
+  for (int i = 0; i < 200; ++i) {
+    ItemRecord r = MakeItem("k" + std::to_string(i), i);
+    r.content = std::string(4000, 'x');
+    big.inserts.push_back(std::move(r));
+  }
+  big.state.etag = "not-stored";
+  auto result = store->CommitDocument(feed, big);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, ErrorCode::kStorageFull);
+  EXPECT_THAT(result.error().message, HasSubstr("full"));
+  EXPECT_THAT(result.error().message, HasSubstr(path));
+  EXPECT_EQ(*store->CountItems(feed), 0);
+  EXPECT_EQ(store->LoadFeedState(feed)->etag, "");
+  // Space comes back (here: a smaller document fits): the next commit works.
+  big.inserts.resize(2);
+  ASSERT_TRUE(store->CommitDocument(feed, big));
+  EXPECT_EQ(*store->CountItems(feed), 2);
+}
+
 TEST(SqliteStoreTest, ReadOnlyFileIsAClearError) {
   const auto dir = TestDir();
   const auto path = (dir / "db.sqlite").string();
