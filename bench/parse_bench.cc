@@ -8,13 +8,12 @@
 // Prints both throughputs and their ratio (goal: >= 0.5).
 //
 //   parse_bench [total_megabytes=200] [repetitions=3] [relative_link_percent=5]
-#include <pugixml.hpp>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <pugixml.hpp>
 #include <string>
 #include <vector>
 
@@ -39,10 +38,10 @@ class Random {
 };
 
 constexpr const char* kCjkWords[] = {"教育部", "高校毕业生", "就业", "百日冲刺", "活动", "新浪财经",
-                                     "日本語", "ニュース", "東京", "한국어", "경제", "市场"};
-constexpr const char* kLatinWords[] = {"market", "growth", "caf&eacute;", "report", "AT&amp;T",
-                                       "the", "&ldquo;quoted&rdquo;", "news", "&mdash;", "data",
-                                       "Привет", "Köln"};
+                                     "日本語", "ニュース",   "東京", "한국어",   "경제", "市场"};
+constexpr const char* kLatinWords[] = {
+    "market", "growth",  "caf&eacute;", "report", "AT&amp;T", "the", "&ldquo;quoted&rdquo;",
+    "news",   "&mdash;", "data",        "Привет", "Köln"};
 
 std::string Words(Random& random, std::size_t count) {
   std::string out;
@@ -64,20 +63,24 @@ std::string Body(Random& random, bool escaped, int index) {
     html += "<p class=\"x\">" + Words(random, 20 + random.Below(40));
     // Some items link relatively (resolved against the feed URL, which
     // takes an HTML parse of the body).
-    std::string href = (index % 100 < g_relative_percent && p == 0)
-                           ? "/posts/" + std::to_string(index)
-                           : "https://example.com/a/" + std::to_string(index) + "?p=" +
-                                 std::to_string(p);
+    std::string href =
+        (index % 100 < g_relative_percent && p == 0)
+            ? "/posts/" + std::to_string(index)
+            : "https://example.com/a/" + std::to_string(index) + "?p=" + std::to_string(p);
     html += " <a href=\"" + href + "\">link</a></p>\n";
   }
   if (!escaped) return "<![CDATA[" + html + "]]>";
   std::string out;
   out.reserve(html.size() + html.size() / 4);
   for (char c : html) {
-    if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '"') out += "&quot;";
-    else out += c;
+    if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else if (c == '"')
+      out += "&quot;";
+    else
+      out += c;
   }
   return out;
 }
@@ -87,8 +90,12 @@ std::string Rss(Random& random, int items) {
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" "
       "xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" "
       "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:atom=\"http://www.w3.org/2005/Atom\">"
-      "<channel><title>" + Words(random, 3) + "</title><link>https://example.com/</link>"
-      "<description>" + Words(random, 8) + "</description><language>zh-cn</language>"
+      "<channel><title>" +
+      Words(random, 3) +
+      "</title><link>https://example.com/</link>"
+      "<description>" +
+      Words(random, 8) +
+      "</description><language>zh-cn</language>"
       "<lastBuildDate>Mon, 09 May 2022 03:00:00 GMT</lastBuildDate><ttl>5</ttl>\n";
   for (int i = 0; i < items; ++i) {
     doc += "<item><title>" + Words(random, 6) + "</title><link>https://example.com/p/" +
@@ -105,16 +112,22 @@ std::string Rss(Random& random, int items) {
 std::string Atom(Random& random, int entries) {
   std::string doc =
       "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" "
-      "xml:lang=\"ja\"><title>" + Words(random, 3) + "</title><link href=\"https://example.com/\"/>"
+      "xml:lang=\"ja\"><title>" +
+      Words(random, 3) +
+      "</title><link href=\"https://example.com/\"/>"
       "<id>urn:feed</id><updated>2022-05-09T02:48:24Z</updated>\n";
   for (int i = 0; i < entries; ++i) {
     doc += "<entry><id>urn:e:" + std::to_string(i) + "</id><title type=\"html\">" +
-           Words(random, 6) + "</title><link rel=\"alternate\" type=\"text/html\" "
-           "href=\"https://example.com/e/" + std::to_string(i) + "\"/><author><name>" +
-           Words(random, 2) + "</name></author><published>2022-05-09T10:48:24+08:00</published>"
+           Words(random, 6) +
+           "</title><link rel=\"alternate\" type=\"text/html\" "
+           "href=\"https://example.com/e/" +
+           std::to_string(i) + "\"/><author><name>" + Words(random, 2) +
+           "</name></author><published>2022-05-09T10:48:24+08:00</published>"
            "<updated>2022-05-09T02:48:24Z</updated><category term=\"t\" label=\"" +
-           Words(random, 1) + "\"/><summary>" + Words(random, 20) + "</summary>"
-           "<content type=\"html\">" + Body(random, true, i) + "</content></entry>\n";
+           Words(random, 1) + "\"/><summary>" + Words(random, 20) +
+           "</summary>"
+           "<content type=\"html\">" +
+           Body(random, true, i) + "</content></entry>\n";
   }
   return doc + "</feed>\n";
 }
@@ -123,7 +136,8 @@ std::string Rdf(Random& random, int items) {
   std::string doc =
       "<?xml version=\"1.0\"?>\n<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" "
       "xmlns=\"http://purl.org/rss/1.0/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
-      "<channel rdf:about=\"https://example.com/\"><title>" + Words(random, 3) +
+      "<channel rdf:about=\"https://example.com/\"><title>" +
+      Words(random, 3) +
       "</title><link>https://example.com/</link><description>d</description></channel>\n";
   for (int i = 0; i < items; ++i) {
     doc += "<item rdf:about=\"https://example.com/r/" + std::to_string(i) + "\"><title>" +
@@ -139,8 +153,8 @@ std::size_t WalkAll(const pugi::xml_node& root) {
   std::size_t total = 0;
   pugi::xml_node node = root.first_child();
   while (node) {
-    total += std::char_traits<char>::length(node.name()) +
-             std::char_traits<char>::length(node.value());
+    total +=
+        std::char_traits<char>::length(node.name()) + std::char_traits<char>::length(node.value());
     for (pugi::xml_attribute attr : node.attributes()) {
       total += std::char_traits<char>::length(attr.name()) +
                std::char_traits<char>::length(attr.value());
@@ -174,14 +188,16 @@ int main(int argc, char** argv) {
   while (static_cast<double>(total) < target_mb * 1024 * 1024) {
     int items = 20 + static_cast<int>(random.Below(180));
     std::size_t kind = corpus.size() % 3;
-    corpus.push_back(kind == 0 ? Rss(random, items) : kind == 1 ? Atom(random, items)
-                                                                : Rdf(random, items));
+    corpus.push_back(kind == 0   ? Rss(random, items)
+                     : kind == 1 ? Atom(random, items)
+                                 : Rdf(random, items));
     total += corpus.back().size();
   }
   double megabytes = static_cast<double>(total) / (1024.0 * 1024.0);
-  std::printf("corpus: %zu documents, %.1f MB (RSS 2.0, Atom 1.0, RSS 1.0), %d%% of items with a "
-              "relative link\n",
-              corpus.size(), megabytes, g_relative_percent);
+  std::printf(
+      "corpus: %zu documents, %.1f MB (RSS 2.0, Atom 1.0, RSS 1.0), %d%% of items with a "
+      "relative link\n",
+      corpus.size(), megabytes, g_relative_percent);
 
   double best_ceiling = 1e300;
   double best_parse = 1e300;

@@ -236,7 +236,8 @@ ParsedItem BuildItem(pugi::xml_node item_node, const ItemNodes& n, int index, bo
 void ReadSkipHours(pugi::xml_node node, PollHints* hints) {
   for (pugi::xml_node hour : node.children()) {
     if (hour.type() != pugi::node_element || !NameIs(hour.name(), "hour")) continue;
-    std::string_view text = TrimView(NodeText(hour));
+    std::string raw = NodeText(hour);
+    std::string_view text = TrimView(raw);
     int value = -1;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || end != text.data() + text.size()) continue;
