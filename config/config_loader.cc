@@ -459,8 +459,8 @@ void ReadStorage(MapReader& in, StorageConfig& storage) {
 void ReadFetch(MapReader& in, FetchConfig& fetch) {
   const Seconds one_second{1};
   const Seconds one_minute{60};
-  in.WholeSeconds("interval", &fetch.interval, one_minute);
-  in.WholeSeconds("min_interval", &fetch.min_interval, one_minute);
+  in.WholeSeconds("interval", &fetch.interval, one_second);
+  in.WholeSeconds("min_interval", &fetch.min_interval, one_second);
   in.WholeSeconds("max_interval", &fetch.max_interval, one_minute);
   in.WholeSeconds("max_backoff", &fetch.max_backoff, one_minute);
   in.WholeSeconds("timeout", &fetch.timeout, one_second);
@@ -498,7 +498,7 @@ std::optional<CheckedUrl> ReadFeed(MapReader& in, FeedConfig& feed, const std::s
   in.String("name", &feed.name);
   in.StringList("categories", &feed.categories);
   in.String("author", &feed.author);
-  in.OptionalSeconds("interval", &feed.interval, Seconds{60});
+  in.OptionalSeconds("interval", &feed.interval, Seconds{1});
   in.String("user_agent", &feed.user_agent);
   in.StringMap("headers", &feed.headers);
   in.String("ca_file", &feed.ca_file);

@@ -1,6 +1,7 @@
 #include "daemon/app.h"
 
 #include <csignal>
+#include <filesystem>
 #include <optional>
 #include <thread>
 #include <utility>
@@ -56,10 +57,21 @@ struct Daemon::Impl {
 };
 
 Result<void> Daemon::Impl::Open() {
+  // The database's directory is ours to create (var/ on a fresh clone,
+  // StateDirectory under systemd already exists).
+  std::filesystem::path db_path(config.storage.path);
+  if (db_path.has_parent_path() && config.storage.path != ":memory:") {
+    std::error_code error;
+    std::filesystem::create_directories(db_path.parent_path(), error);
+    if (error) {
+      return Error{ErrorCode::kIo, "cannot create the directory: " + error.message(),
+                   db_path.parent_path().string()};
+    }
+  }
   auto opened = storage::SqliteStore::Open(config.storage.path);
   if (!opened) return opened.error();
   store = std::move(*opened);
-  fetcher = std::make_unique<feeds::CurlFetcher>(io);
+  fetcher = std::make_unique<feeds::CurlFetcher>(io, clock);
   auto built = BuildFeedSpecs(config, *store);
   if (!built) return built.error();
   specs = std::move(*built);
@@ -213,8 +225,8 @@ int Daemon::Run() {
                 : std::string("idle");
   });
   d.notifier.Ready();
-  log::Info("tributary {} running: {} feeds, {} outputs (config generation {})",
-            TRIBUTARY_VERSION, d.specs.size(), d.config.outputs.size(), d.generation);
+  log::Info("tributary {} running: {} feeds, {} outputs (config generation {})", TRIBUTARY_VERSION,
+            d.specs.size(), d.config.outputs.size(), d.generation);
   d.io.run();
   d.parse_pool.join();
   log::Info("stopped cleanly");

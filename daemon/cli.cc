@@ -1,7 +1,6 @@
 #include "daemon/cli.h"
 
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 #include <string>
 #include <vector>
@@ -21,8 +20,9 @@ void AddVersion(CLI::App* app) {
 }  // namespace
 
 int RunCli(int argc, char** argv) {
-  CLI::App app{"Tributary: a feed aggregator daemon. Polls RSS, Atom and JSON feeds, keeps each "
-               "item once, writes merged feeds, Markdown posts and digest emails."};
+  CLI::App app{
+      "Tributary: a feed aggregator daemon. Polls RSS, Atom and JSON feeds, keeps each "
+      "item once, writes merged feeds, Markdown posts and digest emails."};
   app.require_subcommand(1);
   AddVersion(&app);
   std::string log_level = "info";
@@ -55,7 +55,8 @@ int RunCli(int argc, char** argv) {
   parse->add_option("--url", parse_url, "the document's URL, for relative links");
   parse->add_option("--content-type", parse_content_type, "the HTTP Content-Type it came with");
 
-  auto* check = app.add_subcommand("check-config", "validate a configuration, print what would run");
+  auto* check =
+      app.add_subcommand("check-config", "validate a configuration, print what would run");
   add_config(check);
 
   bool status_json = false;

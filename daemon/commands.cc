@@ -1,13 +1,12 @@
 #include "daemon/commands.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "common/asio.h"
@@ -146,8 +145,8 @@ int CheckConfigCommand(const std::string& config_path) {
     std::cout << "  " << output.type;
     if (output.type == "feed") std::cout << " " << output.format;
     if (!output.path.empty()) std::cout << " -> " << output.path;
-    if (!output.dir.empty()) std::cout << " -> " << output.dir << "/ (" << output.template_name
-                                       << ")";
+    if (!output.dir.empty())
+      std::cout << " -> " << output.dir << "/ (" << output.template_name << ")";
     if (!output.url_path.empty()) std::cout << " served at " << output.url_path;
     std::cout << "\n";
   }
@@ -189,8 +188,8 @@ int StatusCommand(const std::string& config_path, bool json) {
     entry["disabled"] = s.disabled;
     entry["items"] = count ? *count : 0;
     // Average items per day over the time we have known the feed.
-    auto items = (*store)->QueryItems(storage::ItemQuery{{spec.id}, 1, std::nullopt, std::nullopt,
-                                                         true});
+    auto items =
+        (*store)->QueryItems(storage::ItemQuery{{spec.id}, 1, std::nullopt, std::nullopt, true});
     double per_day = 0;
     if (items && !items->empty() && count && *count > 0) {
       auto days = std::max<double>(
@@ -238,7 +237,8 @@ int DiscoverCommand(const std::string& target) {
     page_url = FileUrl(target);
   } else {
     asio::io_context io;
-    feeds::CurlFetcher fetcher(io);
+    SystemClock clock;
+    feeds::CurlFetcher fetcher(io, clock);
     feeds::FetchRequest request;
     request.url = target;
     request.user_agent = DefaultUserAgent();
@@ -246,8 +246,8 @@ int DiscoverCommand(const std::string& target) {
     fetcher.Fetch(request, [&result](feeds::FetchResult r) { result = std::move(r); });
     io.run();
     if (!result.ok()) {
-      return Fail(Error{ErrorCode::kNetwork, result.error_class + ": " + result.error_message,
-                        target});
+      return Fail(
+          Error{ErrorCode::kNetwork, result.error_class + ": " + result.error_message, target});
     }
     body = std::move(result.body);
     if (!result.effective_url.empty()) page_url = result.effective_url;

@@ -59,7 +59,7 @@ Result<std::vector<FeedSpec>> BuildFeedSpecs(const config::Config& config, stora
     request.limits.total_timeout = config.fetch.timeout;
     request.limits.connect_timeout = config.fetch.connect_timeout;
     request.limits.max_redirects = config.fetch.max_redirects;
-    request.user_agent = !feed.user_agent.empty()          ? feed.user_agent
+    request.user_agent = !feed.user_agent.empty()           ? feed.user_agent
                          : !config.fetch.user_agent.empty() ? config.fetch.user_agent
                                                             : DefaultUserAgent();
     for (const auto& [name, value] : feed.headers) request.headers.emplace_back(name, value);

@@ -1,6 +1,5 @@
 #include "daemon/outputs.h"
 
-#include <nlohmann/json.hpp>
 #include <spawn.h>
 #include <sys/wait.h>
 
@@ -10,28 +9,28 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
 #include "common/log.h"
 #include "daemon/collapse.h"
 #include "daemon/http_server.h"
+#include "daemon/simhash.h"
 #include "output/atom_writer.h"
+#include "output/file_name.h"
 #include "output/file_writer.h"
 #include "output/json_feed_writer.h"
 #include "output/markdown_post.h"
 #include "output/river_page.h"
 #include "output/rss_writer.h"
 #include "output/sanitizer.h"
+#include "output/status_page.h"
 
 extern char** environ;
 
 namespace tributary::daemon {
 namespace {
-
-// Near-duplicates within this many differing bits of the 64-bit SimHash
-// are one story (see daemon/simhash.h for how it was chosen).
-constexpr int kNearDuplicateDistance = 3;
 
 std::string Hex64(std::uint64_t value) {
   char buffer[17];
@@ -89,7 +88,7 @@ std::string ContentTypeFor(const std::string& format) {
 }  // namespace
 
 OutputBuilder::OutputBuilder(storage::Store& store, const Clock& clock)
-    : store_(store), clock_(clock) {}
+    : store_(store), clock_(clock), started_(clock.Now()) {}
 
 void OutputBuilder::Configure(const config::Config& config, const std::vector<FeedSpec>& feeds) {
   config_ = config;
@@ -124,6 +123,7 @@ output::SourceRef OutputBuilder::SourceFor(storage::FeedId id) const {
   auto row = rows_.find(id);
   if (row != rows_.end()) {
     if (source.title.empty()) source.title = row->second.title;
+    source.feed_title = row->second.title;
     source.link = row->second.site_link;
     source.id = row->second.feed_uid;
     if (!row->second.url.empty()) source.url = row->second.url;
@@ -170,7 +170,7 @@ Result<std::vector<output::OutputEntry>> OutputBuilder::SelectEntries(
 
   std::vector<output::OutputEntry> entries;
   if (output.collapse_duplicates) {
-    for (auto& group : CollapseDuplicates(std::move(*items), kNearDuplicateDistance)) {
+    for (auto& group : CollapseDuplicates(std::move(*items), kDefaultMaxHammingDistance)) {
       output::OutputEntry entry = ToEntry(group.members.front());
       for (std::size_t i = 1; i < group.members.size(); ++i) {
         auto source = SourceFor(group.members[i].feed_id);
@@ -186,7 +186,8 @@ Result<std::vector<output::OutputEntry>> OutputBuilder::SelectEntries(
   std::vector<output::OutputEntry> selected;
   for (auto& entry : entries) {
     if (selected.size() >= output.max_items) break;
-    if (MatchesKeywords(entry, output.include, output.exclude)) selected.push_back(std::move(entry));
+    if (MatchesKeywords(entry, output.include, output.exclude))
+      selected.push_back(std::move(entry));
   }
   return selected;
 }
@@ -221,8 +222,7 @@ bool OutputBuilder::WriteFeedOutput(const config::OutputConfig& output, HttpServ
   if (!output.path.empty()) {
     auto written = output::WriteFileIfChanged(output.path, body);
     if (!written) {
-      log::Error("output {}: {}; the previous file stays", output.path,
-                 written.error().ToString());
+      log::Error("output {}: {}; the previous file stays", output.path, written.error().ToString());
       return false;
     }
     changed = *written;
@@ -351,6 +351,94 @@ void OutputBuilder::RunCommand(const config::OutputConfig& output) {
   }
 }
 
+output::StatusPage OutputBuilder::BuildStatusPage() {
+  output::StatusPage page;
+  page.version = TRIBUTARY_VERSION;
+  page.generated = clock_.Now();
+  page.started = started_;
+  for (const auto& spec : feeds_) {
+    output::FeedHealth health;
+    health.name = spec.name;
+    health.url = log::CensorUrl(spec.config.url);
+    if (auto row = store_.GetFeed(spec.id); row) {
+      health.site_link = row->site_link;
+      if (!row->url.empty()) health.url = log::CensorUrl(row->url);
+    }
+    if (auto state = store_.LoadFeedState(spec.id); state) {
+      health.last_success = state->last_success;
+      health.last_attempt = state->last_attempt;
+      health.error_class = state->error_class;
+      health.error_message = state->last_error;
+      if (state->disabled)
+        health.error_message = "disabled after HTTP 410 Gone. " + health.error_message;
+      health.consecutive_failures = state->error_count;
+      if (state->http_status != 0) health.http_status = static_cast<int>(state->http_status);
+      health.next_poll = state->next_poll;
+    }
+    if (auto count = store_.CountItems(spec.id); count) health.items = *count;
+    page.feeds.push_back(std::move(health));
+  }
+  return page;
+}
+
+void OutputBuilder::PublishPages(HttpServer* server) {
+  // The river: the newest entries of every feed, duplicates collapsed.
+  config::OutputConfig river_selection;
+  river_selection.max_items = 100;
+  output::RiverPage river;
+  river.title = "Tributary";
+  river.generated = clock_.Now();
+  if (auto entries = SelectEntries(river_selection); entries) {
+    for (const auto& entry : *entries) {
+      output::RiverItem item;
+      item.title = entry.title;
+      item.link = entry.link;
+      item.author = entry.author;
+      item.time = entry.published.value_or(entry.updated);
+      if (!entry.sources.empty()) {
+        item.source_title = entry.sources.front().title;
+        item.source_link = entry.sources.front().link;
+      }
+      const std::string& html = !entry.summary.empty() ? entry.summary : entry.content;
+      output::SanitizeOptions options;
+      options.base_url = entry.link;
+      item.summary_html = output::SanitizeHtml(html, options);
+      river.items.push_back(std::move(item));
+    }
+  } else {
+    log::Error("river page: {}", entries.error().ToString());
+  }
+  for (const auto& output : config_.outputs) {
+    if (output.type != "feed" || output.url_path.empty()) continue;
+    river.feeds.push_back({output.title + " (" + output.format + ")", output.url_path,
+                           ContentTypeFor(output.format)});
+  }
+  HttpResource page;
+  page.body = output::RenderRiverPage(river);
+  page.content_type = "text/html; charset=utf-8";
+  page.last_modified = river.items.empty() ? river.generated : river.items.front().time;
+  server->Publish("/", std::move(page));
+
+  if (routes_registered_) return;
+  routes_registered_ = true;
+  // Computed per request; the server runs on the same single-threaded
+  // io_context as the store, so these may read it.
+  server->Route("/status", [this] {
+    HttpResource resource;
+    resource.body = output::RenderStatusPage(BuildStatusPage());
+    resource.content_type = "text/html; charset=utf-8";
+    return resource;
+  });
+  server->Route("/healthz", [this] {
+    HttpResource resource;
+    auto stats = store_.Stats();
+    resource.status = stats ? 200 : 503;
+    resource.body = stats ? "ok\n" : "database unavailable: " + stats.error().ToString() + "\n";
+    resource.content_type = "text/plain; charset=utf-8";
+    return resource;
+  });
+}
+
 int OutputBuilder::Regenerate(HttpServer* server) {
   rows_.clear();
   if (auto rows = store_.ListFeeds(); rows) {
@@ -358,8 +446,8 @@ int OutputBuilder::Regenerate(HttpServer* server) {
   }
   int failed = 0;
   for (const auto& output : config_.outputs) {
-    bool ok = output.type == "markdown" ? WriteMarkdownOutput(output)
-                                        : WriteFeedOutput(output, server);
+    bool ok =
+        output.type == "markdown" ? WriteMarkdownOutput(output) : WriteFeedOutput(output, server);
     if (!ok) ++failed;
   }
   if (server != nullptr) PublishPages(server);

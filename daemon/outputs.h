@@ -15,6 +15,7 @@
 #include "config/config.h"
 #include "daemon/poller.h"
 #include "output/entry.h"
+#include "output/status_page.h"
 #include "storage/store.h"
 
 namespace tributary::daemon {
@@ -44,12 +45,17 @@ class OutputBuilder {
   bool WriteFeedOutput(const config::OutputConfig& output, HttpServer* server);
   bool WriteMarkdownOutput(const config::OutputConfig& output);
   void RunCommand(const config::OutputConfig& output);
+  // The river page (/), the status page (/status) and /healthz.
+  void PublishPages(HttpServer* server);
+  output::StatusPage BuildStatusPage();
 
   storage::Store& store_;
   const Clock& clock_;
   config::Config config_;
   std::vector<FeedSpec> feeds_;
   std::map<storage::FeedId, storage::FeedRow> rows_;
+  Timestamp started_;
+  bool routes_registered_ = false;
 };
 
 }  // namespace tributary::daemon

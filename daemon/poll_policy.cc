@@ -20,21 +20,20 @@ Seconds Clamp(Seconds value, Seconds low, Seconds high) {
 Seconds Jitter(Seconds value, double fraction, double unit_random) {
   // unit_random in [0,1) maps to a factor in [1-fraction, 1+fraction).
   double factor = 1.0 + fraction * (2.0 * unit_random - 1.0);
-  return Seconds{static_cast<std::int64_t>(std::llround(static_cast<double>(value.count()) *
-                                                        factor))};
+  return Seconds{
+      static_cast<std::int64_t>(std::llround(static_cast<double>(value.count()) * factor))};
 }
 
 // Moves `t` forward past hours and days the feed asked us to skip. Bounded:
 // a feed that skips every hour of every day is simply polled a week later.
 Timestamp SkipForbidden(Timestamp t, const PollSignals& signals) {
-  static constexpr std::array<const char*, 7> kDays = {
-      "sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
+  static constexpr std::array<const char*, 7> kDays = {"sunday",   "monday", "tuesday", "wednesday",
+                                                       "thursday", "friday", "saturday"};
   if (signals.skip_hours.empty() && signals.skip_days.empty()) return t;
   for (int step = 0; step < 24 * 7; ++step) {
     auto day = std::chrono::floor<date::days>(t);
     date::weekday weekday{day};
-    auto hour = static_cast<int>(
-        std::chrono::duration_cast<std::chrono::hours>(t - day).count());
+    auto hour = static_cast<int>(std::chrono::duration_cast<std::chrono::hours>(t - day).count());
     bool skip_hour = std::find(signals.skip_hours.begin(), signals.skip_hours.end(), hour) !=
                      signals.skip_hours.end();
     bool skip_day = false;
@@ -100,7 +99,8 @@ std::optional<Seconds> CacheLifetime(const std::string& cache_control, const std
                                      Timestamp now) {
   std::optional<Seconds> best;
   std::string lower;
-  for (char c : cache_control) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char c : cache_control)
+    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   auto pos = lower.find("max-age=");
   if (pos != std::string::npos) {
     long long value = 0;

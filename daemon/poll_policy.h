@@ -13,8 +13,8 @@
 namespace tributary::daemon {
 
 struct PollSettings {
-  Seconds interval{30 * 60};      // the feed's configured interval
-  Seconds min_interval{5 * 60};   // clamps for everything below
+  Seconds interval{30 * 60};     // the feed's configured interval
+  Seconds min_interval{5 * 60};  // clamps for everything below
   Seconds max_interval{24 * 3600};
   Seconds max_backoff{24 * 3600};  // cap of the failure back-off
   double jitter = 0.1;             // +/- this fraction, spreads polls

@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cctype>
 #include <utility>
 
 #include "common/log.h"
@@ -16,7 +17,8 @@ using SteadyClock = std::chrono::steady_clock;
 std::string Pretty(Seconds s) {
   auto count = s.count();
   if (count >= 3600 && count % 3600 == 0) return std::to_string(count / 3600) + "h";
-  if (count >= 3600) return std::to_string(count / 3600) + "h" + std::to_string(count % 3600 / 60) + "m";
+  if (count >= 3600)
+    return std::to_string(count / 3600) + "h" + std::to_string(count % 3600 / 60) + "m";
   if (count >= 60) return std::to_string(count / 60) + "m";
   return std::to_string(count) + "s";
 }
@@ -48,7 +50,9 @@ std::string HostKey(const std::string& url) {
     curl_url_get(handle, CURLUPART_HOST, &host, 0);
     curl_url_get(handle, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
     if (scheme != nullptr && host != nullptr) {
-      key = std::string(scheme) + "://" + host;
+      std::string lower_host(host);
+      for (auto& c : lower_host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      key = std::string(scheme) + "://" + lower_host;
       if (port != nullptr) key += std::string(":") + port;
     }
     curl_free(scheme);
@@ -94,9 +98,10 @@ void Poller::SetFeeds(std::vector<FeedSpec> feeds) {
     if (known || in_flight_.count(id) != 0) continue;
     auto state = store_.LoadFeedState(id);
     if (state && state->disabled) {
-      log::Warn("feed '{}': disabled after HTTP 410 Gone; remove it from the config or "
-                "re-add it to try again",
-                spec.name);
+      log::Warn(
+          "feed '{}': disabled after HTTP 410 Gone; remove it from the config or "
+          "re-add it to try again",
+          spec.name);
       continue;
     }
     if (state && state->next_poll && *state->next_poll > now) {
@@ -223,7 +228,8 @@ void Poller::ArmTimer() {
   // Due work held back by a host cap or spacing: look again soon.
   if (wait.count() <= 0) {
     wait = std::max(options_.host_spacing, std::chrono::milliseconds{50});
-    if (static_cast<int>(in_flight_.size()) >= options_.max_transfers) return;  // a completion pumps
+    if (static_cast<int>(in_flight_.size()) >= options_.max_transfers)
+      return;  // a completion pumps
   }
   timer_.expires_after(wait);
   timer_.async_wait([this](const boost::system::error_code& error) {
@@ -373,8 +379,8 @@ void Poller::OnParsed(storage::FeedId id, feeds::FetchResult result,
     failed.error_count++;
     failed.error_class = "storage_error";
     failed.last_error = report.error().ToString();
-    failed.next_poll = NextPollAfterFailure(spec.poll, failed.error_count, std::nullopt, now,
-                                            Random());
+    failed.next_poll =
+        NextPollAfterFailure(spec.poll, failed.error_count, std::nullopt, now, Random());
     (void)store_.SaveFeedState(id, failed);  // best effort: the database is what failed
     log::Error("feed '{}': could not store items: {}; will retry", spec.name,
                report.error().ToString());
@@ -403,12 +409,13 @@ void Poller::RecordFailure(const FeedSpec& spec, storage::FeedState state,
   state.last_error = message;
   if (error_class == "http_410" || result.http_status == 410) {
     state.disabled = true;
-    log::Error("feed '{}': HTTP 410 Gone: the publisher removed this feed; it will not be "
-               "polled again (remove it from the config)",
-               spec.name);
+    log::Error(
+        "feed '{}': HTTP 410 Gone: the publisher removed this feed; it will not be "
+        "polled again (remove it from the config)",
+        spec.name);
   }
-  state.next_poll = NextPollAfterFailure(spec.poll, state.error_count, result.retry_after, now,
-                                         Random());
+  state.next_poll =
+      NextPollAfterFailure(spec.poll, state.error_count, result.retry_after, now, Random());
   if (auto saved = store_.SaveFeedState(spec.id, state); !saved) {
     log::Error("feed '{}': {}", spec.name, saved.error().ToString());
   }

@@ -97,8 +97,7 @@ class Poller {
   void ArmTimer();
   void StartFetch(storage::FeedId id);
   void OnFetched(storage::FeedId id, feeds::FetchResult result);
-  void OnParsed(storage::FeedId id, feeds::FetchResult result,
-                Result<feeds::ParsedFeed> parsed);
+  void OnParsed(storage::FeedId id, feeds::FetchResult result, Result<feeds::ParsedFeed> parsed);
   void Finish(const FeedOutcome& outcome);
   void RecordFailure(const FeedSpec& spec, storage::FeedState state,
                      const feeds::FetchResult& result, const std::string& error_class,

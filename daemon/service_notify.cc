@@ -61,9 +61,7 @@ void ServiceNotifier::Tick() {
 
 void ServiceNotifier::Ready() { Notify("READY=1"); }
 
-void ServiceNotifier::Reloading() {
-  Notify("RELOADING=1\nMONOTONIC_USEC=" + MonotonicUsec());
-}
+void ServiceNotifier::Reloading() { Notify("RELOADING=1\nMONOTONIC_USEC=" + MonotonicUsec()); }
 
 void ServiceNotifier::Stopping() { Notify("STOPPING=1"); }
 

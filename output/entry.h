@@ -13,12 +13,13 @@ namespace tributary::output {
 
 // A feed an entry came from (atom:source, RSS <source>, JSON Feed extension).
 struct SourceRef {
-  std::string title;  // the feed's display name
+  std::string title;  // the feed's display name (configured name, else its own title)
   std::string url;    // the feed's own URL (self)
   std::string link;   // the feed's site
   std::string id;     // the feed's id (atom:id), else its URL
   std::vector<std::string> categories;  // the reader's folders for this feed
   std::optional<Timestamp> updated;     // the feed's own updated time, if known
+  std::string feed_title;               // the feed's own title, from its document (may be empty)
 };
 
 struct OutputEnclosure {
@@ -28,7 +29,7 @@ struct OutputEnclosure {
 };
 
 struct OutputEntry {
-  std::string id;  // stable across regenerations: the guid if it is a URI, else tag: URI
+  std::string id;     // stable across regenerations: the guid if it is a URI, else tag: URI
   std::string title;  // plain text
   std::string link;
   std::string author;
@@ -50,7 +51,7 @@ struct FeedDocument {
   std::string self_url;  // where it is served, if anywhere
   std::string site_url;  // the river page, if any
   std::string generator = "Tributary";
-  Timestamp updated{};   // newest entry's updated time
+  Timestamp updated{};               // newest entry's updated time
   std::vector<OutputEntry> entries;  // newest first
 };
 

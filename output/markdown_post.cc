@@ -147,7 +147,10 @@ data PostData(const OutputEntry& entry, const PostSettings& settings) {
   std::vector<std::string> categories;
   if (source != nullptr) {
     categories = source->categories;
-    if (!source->title.empty()) categories.push_back(source->title);
+    // The Hexo example: configured folders, then the feed's own title.
+    const std::string& feed_title =
+        !source->feed_title.empty() ? source->feed_title : source->title;
+    if (!feed_title.empty()) categories.push_back(feed_title);
   }
   data category_list = StringList(categories);
   values.set("has_categories", !category_list.is_empty_list());
@@ -161,7 +164,9 @@ data PostData(const OutputEntry& entry, const PostSettings& settings) {
   values.set("headimg", SingleQuoted(headimg));
   std::string author = entry.author;
   if (author.empty()) author = settings.default_author;
-  if (author.empty() && source != nullptr) author = source->title;
+  if (author.empty() && source != nullptr) {
+    author = !source->feed_title.empty() ? source->feed_title : source->title;
+  }
   values.set("author", YamlScalar(author));
   Timestamp date = entry.published.value_or(entry.updated);
   values.set("date_rfc1123", FormatRfc1123(date));

@@ -250,8 +250,8 @@ TEST(ConfigLoaderTest, BadDuration) {
 }
 
 TEST(ConfigLoaderTest, DurationTooShortOrFractional) {
-  EXPECT_EQ(ErrorOf("fetch: {interval: 10s}"),
-            "t.yaml:1:19: fetch.interval: \"10s\" is too short (at least 1m)");
+  EXPECT_EQ(ErrorOf("fetch: {max_interval: 10s}"),
+            "t.yaml:1:23: fetch.max_interval: \"10s\" is too short (at least 1m)");
   EXPECT_EQ(ErrorOf("fetch: {timeout: 1500ms}"),
             "t.yaml:1:18: fetch.timeout: must be a whole number of seconds");
 }

@@ -81,8 +81,7 @@ TEST(PollPolicyTest, ReadsCacheLifetimeFromHeaders) {
   EXPECT_EQ(CacheLifetime("no-cache", "", kNow), std::nullopt);
   // 2026-05-28T20:26:40Z is kNow; Expires one hour later.
   EXPECT_EQ(CacheLifetime("", FormatRfc1123(kNow + Seconds{3600}), kNow), Seconds{3600});
-  EXPECT_EQ(CacheLifetime("max-age=60", FormatRfc1123(kNow + Seconds{3600}), kNow),
-            Seconds{3600});
+  EXPECT_EQ(CacheLifetime("max-age=60", FormatRfc1123(kNow + Seconds{3600}), kNow), Seconds{3600});
   EXPECT_EQ(CacheLifetime("", "garbage", kNow), std::nullopt);
 }
 

@@ -40,7 +40,7 @@ class PipelineTest(TributaryTestCase):
                                "application/rdf+xml")
         self.server.serve_file("/tools.atom", os.path.join(feeds, "tools-atom.xml"),
                                "application/atom+xml")
-        self.server.serve("/broken.xml", "<rss><channel><title>Broken</title><item><title>x",
+        self.server.serve("/broken.xml", '<?xml version="1.0"?>\n<<<this is not XML>>>',
                           "application/rss+xml")
         # /missing.xml is not served: 404.
 

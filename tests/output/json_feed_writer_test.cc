@@ -139,7 +139,7 @@ TEST(JsonFeedWriterTest, RandomUnicodeInEveryFieldStaysValidJson) {
     entry.summary = field();
     entry.categories = {field()};
     entry.enclosures.push_back({"https://e.example/" + field(), field(), 1});
-    entry.sources.push_back(SourceRef{field(), field(), field(), field(), {}, std::nullopt});
+    entry.sources.push_back(SourceRef{field(), field(), field(), field(), {}, std::nullopt, {}});
     document.entries.push_back(entry);
   }
   nlohmann::json feed = nlohmann::json::parse(RenderJsonFeed(document), nullptr, false);

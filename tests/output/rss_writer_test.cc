@@ -120,7 +120,7 @@ TEST(RssWriterTest, RandomUnicodeInEveryFieldStaysWellFormed) {
     entry.categories = {field()};
     entry.enclosures.push_back({"https://e.example/" + field(), field(), 1});
     entry.sources.push_back(
-        SourceRef{field(), "https://s.example/" + field(), field(), field(), {}, std::nullopt});
+        SourceRef{field(), "https://s.example/" + field(), field(), field(), {}, std::nullopt, {}});
     document.entries.push_back(entry);
   }
   std::string rss = RenderRss(document);

@@ -1,0 +1,219 @@
+#include "daemon/poller.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+#include "storage/sqlite_store.h"
+
+namespace tributary::daemon {
+namespace {
+
+const char kFeed[] = R"(<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
+<link>https://example.org/</link><ttl>120</ttl>
+<item><title>One</title><link>https://example.org/1</link><guid>1</guid></item>
+<item><title>Two</title><link>https://example.org/2</link><guid>2</guid></item>
+</channel></rss>)";
+
+// Canned responses by URL; completes each fetch on the io_context after
+// `delay_polls` loop turns, and records peak concurrency per host.
+class FakeFetcher final : public feeds::Fetcher {
+ public:
+  explicit FakeFetcher(asio::io_context& io) : io_(io) {}
+
+  void Fetch(feeds::FetchRequest request, std::function<void(feeds::FetchResult)> done) override {
+    requests.push_back(request);
+    std::string host = HostKey(request.url);
+    int now_active = ++active[host];
+    peak[host] = std::max(peak[host], now_active);
+    feeds::FetchResult result =
+        responses.count(request.url) != 0 ? responses[request.url] : feeds::FetchResult{};
+    if (result.status == feeds::FetchResult::Status::kFailed && result.error_class.empty()) {
+      result.error_class = "http_4xx";
+      result.error_message = "HTTP 404";
+      result.http_status = 404;
+    }
+    Complete(host, std::move(result), std::move(done), delay_polls);
+  }
+  void CancelAll() override {}
+  std::size_t InFlight() const override { return 0; }
+
+  std::map<std::string, feeds::FetchResult> responses;
+  std::vector<feeds::FetchRequest> requests;
+  std::map<std::string, int> active;
+  std::map<std::string, int> peak;
+  int delay_polls = 3;
+
+ private:
+  void Complete(std::string host, feeds::FetchResult result,
+                std::function<void(feeds::FetchResult)> done, int turns) {
+    asio::post(io_,
+               [this, host, result = std::move(result), done = std::move(done), turns]() mutable {
+                 if (turns > 0) {
+                   Complete(host, std::move(result), std::move(done), turns - 1);
+                   return;
+                 }
+                 --active[host];
+                 done(std::move(result));
+               });
+  }
+  asio::io_context& io_;
+};
+
+feeds::FetchResult Ok(std::string body, std::string etag = "") {
+  feeds::FetchResult result;
+  result.status = feeds::FetchResult::Status::kOk;
+  result.http_status = 200;
+  result.body = std::move(body);
+  result.etag = std::move(etag);
+  return result;
+}
+
+class PollerTest : public ::testing::Test {
+ protected:
+  PollerTest() : clock_(FromUnix(1'780'000'000)), fetcher_(io_), pool_(1) {
+    store_ = std::move(*storage::SqliteStore::Open(":memory:"));
+  }
+  ~PollerTest() override { pool_.join(); }
+
+  FeedSpec Spec(const std::string& url) {
+    FeedSpec spec;
+    spec.id = *store_->EnsureFeed(url, url);
+    spec.name = url;
+    spec.config.url = url;
+    spec.request.url = url;
+    spec.poll.interval = Seconds{1800};
+    return spec;
+  }
+
+  std::vector<FeedOutcome> Round(Poller& poller) {
+    std::vector<FeedOutcome> outcomes;
+    poller.RunRound({}, [&outcomes](std::vector<FeedOutcome> o) { outcomes = std::move(o); });
+    io_.run();
+    io_.restart();
+    return outcomes;
+  }
+
+  asio::io_context io_;
+  FakeClock clock_;
+  FakeFetcher fetcher_;
+  asio::thread_pool pool_;
+  std::unique_ptr<storage::SqliteStore> store_;
+};
+
+TEST_F(PollerTest, StoresItemsThenSendsValidatorsBack) {
+  Poller poller(io_, fetcher_, *store_, clock_, pool_, {});
+  auto spec = Spec("https://a.example/feed");
+  fetcher_.responses[spec.request.url] = Ok(kFeed, "\"v1\"");
+  poller.SetFeeds({spec});
+  auto outcomes = Round(poller);
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_TRUE(outcomes[0].ok);
+  EXPECT_EQ(outcomes[0].inserted, 2);
+  EXPECT_EQ(*store_->CountItems(spec.id), 2);
+
+  auto state = *store_->LoadFeedState(spec.id);
+  EXPECT_EQ(state.etag, "\"v1\"");
+  ASSERT_TRUE(state.next_poll.has_value());
+  // <ttl>120</ttl> (2 h) wins over the 30 min interval, +/-10% jitter.
+  EXPECT_GE(*state.next_poll, clock_.Now() + Seconds{6480});
+
+  feeds::FetchResult not_modified;
+  not_modified.status = feeds::FetchResult::Status::kNotModified;
+  not_modified.http_status = 304;
+  fetcher_.responses[spec.request.url] = not_modified;
+  outcomes = Round(poller);
+  EXPECT_EQ(fetcher_.requests.back().etag, "\"v1\"");
+  EXPECT_TRUE(outcomes[0].ok);
+  EXPECT_EQ(outcomes[0].inserted, 0);
+  EXPECT_EQ(*store_->CountItems(spec.id), 2);
+}
+
+TEST_F(PollerTest, FailuresBackOffAndTheFirstSuccessResets) {
+  Poller poller(io_, fetcher_, *store_, clock_, pool_, {});
+  auto spec = Spec("https://b.example/feed");
+  poller.SetFeeds({spec});
+  Round(poller);  // 404
+  Round(poller);  // 404
+  auto state = *store_->LoadFeedState(spec.id);
+  EXPECT_EQ(state.error_count, 2);
+  EXPECT_EQ(state.error_class, "http_4xx");
+  EXPECT_GE(*state.next_poll, clock_.Now() + Seconds{3240});  // 2x interval - 10%
+
+  fetcher_.responses[spec.request.url] = Ok("<html><body>not a feed</body></html>");
+  auto outcomes = Round(poller);
+  EXPECT_FALSE(outcomes[0].ok);
+  EXPECT_EQ(outcomes[0].error_class, "not_a_feed");
+
+  fetcher_.responses[spec.request.url] = Ok(kFeed);
+  outcomes = Round(poller);
+  EXPECT_TRUE(outcomes[0].ok);
+  state = *store_->LoadFeedState(spec.id);
+  EXPECT_EQ(state.error_count, 0);
+  EXPECT_TRUE(state.error_class.empty());
+}
+
+TEST_F(PollerTest, GoneDisablesTheFeed) {
+  Poller poller(io_, fetcher_, *store_, clock_, pool_, {});
+  auto spec = Spec("https://c.example/feed");
+  feeds::FetchResult gone;
+  gone.http_status = 410;
+  gone.error_class = "http_410";
+  gone.error_message = "HTTP 410 Gone";
+  fetcher_.responses[spec.request.url] = gone;
+  poller.SetFeeds({spec});
+  Round(poller);
+  EXPECT_TRUE(store_->LoadFeedState(spec.id)->disabled);
+}
+
+TEST_F(PollerTest, RespectsThePerHostAndGlobalCaps) {
+  Poller::Options options;
+  options.max_per_host = 2;
+  options.max_transfers = 3;
+  options.host_spacing = std::chrono::milliseconds{0};
+  Poller poller(io_, fetcher_, *store_, clock_, pool_, options);
+  std::vector<FeedSpec> specs;
+  for (int i = 0; i < 12; ++i) {
+    auto spec = Spec("https://busy.example/feed" + std::to_string(i));
+    fetcher_.responses[spec.request.url] = Ok(kFeed);
+    specs.push_back(spec);
+  }
+  for (int i = 0; i < 6; ++i) {
+    auto spec = Spec("https://other" + std::to_string(i) + ".example/feed");
+    fetcher_.responses[spec.request.url] = Ok(kFeed);
+    specs.push_back(spec);
+  }
+  poller.SetFeeds(specs);
+  auto outcomes = Round(poller);
+  EXPECT_EQ(outcomes.size(), 18u);
+  EXPECT_EQ(fetcher_.peak["https://busy.example:443"], 2);
+  int total_peak = 0;
+  for (auto& [host, peak] : fetcher_.peak) total_peak = std::max(total_peak, peak);
+  EXPECT_LE(total_peak, 2);
+}
+
+TEST_F(PollerTest, PermanentRedirectMovesTheFeedOnlyAfterTwoSightings) {
+  Poller poller(io_, fetcher_, *store_, clock_, pool_, {});
+  auto spec = Spec("https://old.example/feed");
+  auto moved = Ok(kFeed);
+  moved.permanent_redirect_url = "https://new.example/feed";
+  fetcher_.responses[spec.request.url] = moved;
+  fetcher_.responses["https://new.example/feed"] = Ok(kFeed);
+  poller.SetFeeds({spec});
+  Round(poller);
+  EXPECT_EQ(store_->GetFeed(spec.id)->url, "https://old.example/feed");
+  Round(poller);
+  EXPECT_EQ(store_->GetFeed(spec.id)->url, "https://new.example/feed");
+  Round(poller);
+  EXPECT_EQ(fetcher_.requests.back().url, "https://new.example/feed");
+}
+
+TEST(HostKeyTest, CountsSchemeHostAndPort) {
+  EXPECT_EQ(HostKey("https://Example.org/feed"), "https://example.org:443");
+  EXPECT_EQ(HostKey("http://example.org:8080/a?b"), "http://example.org:8080");
+  EXPECT_EQ(HostKey("file:///tmp/feed.xml"), "");
+}
+
+}  // namespace
+}  // namespace tributary::daemon
