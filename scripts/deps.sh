@@ -9,10 +9,13 @@ packages=(
   libboost-all-dev libgtest-dev libgmock-dev libbenchmark-dev libgumbo-dev
   libhowardhinnant-date-dev libkainjow-mustache-dev nlohmann-json3-dev libcli11-dev
   libspdlog-dev libsystemd-dev zlib1g-dev tzdata
+  scdoc  # man pages from docs/man/*.scd (optional: the build works without)
 )
 # Only for the tests: real servers and validators they talk to.
 test_packages=(
   python3 python3-feedparser python3-aiosmtpd libxml2-utils sqlite3 curl clang-format
+  # scripts/package-test.sh: cpack's dpkg-shlibdeps, man -w, systemd-analyze.
+  dpkg-dev man-db systemd
 )
 
 missing=()
