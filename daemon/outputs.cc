@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -189,6 +190,32 @@ Result<std::vector<output::OutputEntry>> OutputBuilder::SelectEntries(
     if (MatchesKeywords(entry, output.include, output.exclude))
       selected.push_back(std::move(entry));
   }
+  return selected;
+}
+
+Result<std::vector<OutputBuilder::IdentifiedEntry>> OutputBuilder::SelectNewEntries(
+    const std::vector<std::string>& categories, const std::vector<std::string>& feeds,
+    const std::vector<std::string>& include, const std::vector<std::string>& exclude,
+    storage::ItemId after_id, storage::ItemId up_to_id) {
+  rows_.clear();
+  if (auto rows = store_.ListFeeds(); rows) {
+    for (auto& row : *rows) rows_.emplace(row.id, std::move(row));
+  }
+  storage::ItemQuery query;
+  query.feeds = FeedsFor(categories, feeds);
+  if (query.feeds.empty()) return std::vector<IdentifiedEntry>{};
+  query.after_id = after_id;
+  query.limit = std::numeric_limits<std::size_t>::max() / 2;
+  auto items = store_.QueryItems(query);
+  if (!items) return items.error();
+  std::vector<IdentifiedEntry> selected;
+  for (const auto& item : *items) {
+    if (up_to_id > 0 && item.id > up_to_id) continue;
+    output::OutputEntry entry = ToEntry(item);
+    if (MatchesKeywords(entry, include, exclude)) selected.push_back({item.id, std::move(entry)});
+  }
+  std::sort(selected.begin(), selected.end(),
+            [](const IdentifiedEntry& a, const IdentifiedEntry& b) { return a.id < b.id; });
   return selected;
 }
 
@@ -427,6 +454,25 @@ void OutputBuilder::PublishPages(HttpServer* server) {
     HttpResource resource;
     resource.body = output::RenderStatusPage(BuildStatusPage());
     resource.content_type = "text/html; charset=utf-8";
+    return resource;
+  });
+  server->Route("/metrics", [this, server] {
+    HttpResource resource;
+    resource.content_type = std::string(kPrometheusContentType);
+    Metrics::Gauges gauges;
+    gauges.feeds = static_cast<std::int64_t>(feeds_.size());
+    for (const auto& spec : feeds_) {
+      auto state = store_.LoadFeedState(spec.id);
+      if (state && state->error_count > 0) gauges.feeds_in_error++;
+    }
+    if (auto stats = store_.Stats(); stats) {
+      gauges.items = stats->items;
+      gauges.database_bytes = stats->database_bytes;
+      gauges.wal_bytes = stats->wal_bytes;
+    }
+    if (in_flight_) gauges.transfers_in_flight = static_cast<std::int64_t>(in_flight_());
+    if (metrics_ != nullptr) metrics_->AppendPrometheus(gauges, &resource.body);
+    AppendPrometheusMetrics(server->stats(), &resource.body);
     return resource;
   });
   server->Route("/healthz", [this] {

@@ -6,6 +6,7 @@
 // the io_context thread (it uses the store).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -13,6 +14,7 @@
 
 #include "common/time.h"
 #include "config/config.h"
+#include "daemon/metrics.h"
 #include "daemon/poller.h"
 #include "output/entry.h"
 #include "output/status_page.h"
@@ -33,9 +35,31 @@ class OutputBuilder {
   // path; the previous file stays).
   int Regenerate(HttpServer* server);
 
+  // Serves /metrics from `metrics` (not owned); `in_flight` reports the
+  // poller's transfers in progress.
+  void SetMetrics(Metrics* metrics, std::function<std::size_t()> in_flight) {
+    metrics_ = metrics;
+    in_flight_ = std::move(in_flight);
+  }
+
   // The entries an output selects, newest first (also used by digests and
   // the river page).
   Result<std::vector<output::OutputEntry>> SelectEntries(const config::OutputConfig& output);
+
+  // Digests: the items with ids in (after_id, up_to_id] (up_to_id 0: no
+  // bound) of the feeds `categories`/`feeds` select that pass the keyword
+  // filters, ascending by id, each with its store id. No collapsing: every
+  // item is accounted for by the digest's exactly-once ledger.
+  struct IdentifiedEntry {
+    storage::ItemId id = 0;
+    output::OutputEntry entry;
+  };
+  Result<std::vector<IdentifiedEntry>> SelectNewEntries(const std::vector<std::string>& categories,
+                                                        const std::vector<std::string>& feeds,
+                                                        const std::vector<std::string>& include,
+                                                        const std::vector<std::string>& exclude,
+                                                        storage::ItemId after_id,
+                                                        storage::ItemId up_to_id);
 
  private:
   std::vector<storage::FeedId> FeedsFor(const std::vector<std::string>& categories,
@@ -56,6 +80,8 @@ class OutputBuilder {
   std::map<storage::FeedId, storage::FeedRow> rows_;
   Timestamp started_;
   bool routes_registered_ = false;
+  Metrics* metrics_ = nullptr;
+  std::function<std::size_t()> in_flight_;
 };
 
 }  // namespace tributary::daemon

@@ -300,6 +300,22 @@ void Poller::OnParsed(storage::FeedId id, feeds::FetchResult result,
   auto spec_it = feeds_.find(id);
   if (spec_it == feeds_.end()) return;
   const FeedSpec& spec = spec_it->second;
+  if (metrics_ != nullptr) {
+    bool failed = result.status == feeds::FetchResult::Status::kFailed ||
+                  (result.status == feeds::FetchResult::Status::kOk && !parsed);
+    std::string error_class;
+    if (result.status == feeds::FetchResult::Status::kFailed) {
+      error_class = result.error_class;
+    } else if (failed) {
+      error_class = parsed.error().code == ErrorCode::kNotAFeed ? "not_a_feed" : "parse_error";
+    }
+    const char* outcome = failed ? "error"
+                          : result.status == feeds::FetchResult::Status::kNotModified
+                              ? "not_modified"
+                              : "ok";
+    metrics_->RecordFetch(outcome, error_class, result.http_status, result.duration,
+                          result.bytes_received);
+  }
   Timestamp now = clock_.Now();
   auto loaded = store_.LoadFeedState(id);
   storage::FeedState state = loaded ? *loaded : storage::FeedState{};
@@ -391,6 +407,7 @@ void Poller::OnParsed(storage::FeedId id, feeds::FetchResult result,
     return;
   }
   for (const auto& warning : report->warnings) log::Warn("feed '{}': {}", spec.name, warning);
+  if (metrics_ != nullptr) metrics_->RecordItems(report->inserted, report->updated);
   outcome.inserted = report->inserted;
   outcome.updated = report->updated;
   outcome.changed = report->inserted > 0 || report->updated > 0 || report->purged > 0;

@@ -20,6 +20,7 @@
 #include "common/time.h"
 #include "config/config.h"
 #include "daemon/ingest.h"
+#include "daemon/metrics.h"
 #include "daemon/poll_policy.h"
 #include "feeds/fetcher.h"
 #include "storage/store.h"
@@ -79,6 +80,8 @@ class Poller {
 
   // Called after a fetch stored new or updated items.
   void OnChange(std::function<void()> callback) { on_change_ = std::move(callback); }
+  // Counts fetches and items into `metrics` (not owned; may be null).
+  void SetMetrics(Metrics* metrics) { metrics_ = metrics; }
 
   std::size_t InFlight() const { return in_flight_.size(); }
   std::size_t FeedCount() const { return feeds_.size(); }
@@ -127,6 +130,7 @@ class Poller {
   std::function<void(std::vector<FeedOutcome>)> round_done_;
 
   std::function<void()> on_change_;
+  Metrics* metrics_ = nullptr;
 };
 
 // "scheme://host:port" of a URL: the unit of politeness, as browsers count
