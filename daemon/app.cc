@@ -8,6 +8,7 @@
 
 #include "common/asio.h"
 #include "common/log.h"
+#include "daemon/digests.h"
 #include "daemon/feed_specs.h"
 #include "daemon/http_server.h"
 #include "daemon/outputs.h"
@@ -52,6 +53,7 @@ struct Daemon::Impl {
   std::unique_ptr<Poller> poller;
   std::unique_ptr<OutputBuilder> outputs;
   std::unique_ptr<HttpServer> http;
+  std::unique_ptr<DigestService> digests;  // after io: its timers live on it
   std::vector<FeedSpec> specs;
   ServiceNotifier notifier;
 };
@@ -83,6 +85,11 @@ Result<void> Daemon::Impl::Open() {
   poller->SetFeeds(specs);
   outputs = std::make_unique<OutputBuilder>(*store, clock);
   outputs->Configure(config, specs);
+  // Digests start after the items stored before they were first seen.
+  auto digest_service = DigestService::Create(config, clock);
+  if (!digest_service) return digest_service.error();
+  digests = std::move(*digest_service);
+  if (auto registered = digests->RegisterAll(); !registered) return registered.error();
   return Ok();
 }
 
@@ -97,6 +104,9 @@ void Daemon::Impl::Apply(const config::Config& next) {
   }
   if (next.storage.path != config.storage.path) {
     log::Warn("reload: storage.path changed; it takes effect after a restart");
+  }
+  if (next.digests.size() != config.digests.size()) {
+    log::Warn("reload: digests changed; they take effect after a restart");
   }
   if (next.server.listen != config.server.listen || next.server.enabled != config.server.enabled) {
     log::Warn("reload: server settings changed; they take effect after a restart");
@@ -161,6 +171,7 @@ void Daemon::Impl::Shutdown() {
   log::Info("stopping: aborting {} transfer(s)", poller->InFlight());
   poller->Stop();
   output_timer.cancel();
+  if (digests) digests->Stop();
   signals.cancel();
   notifier.Stop();
   if (http) http->Stop();
@@ -215,6 +226,7 @@ int Daemon::Run() {
   d.poller->OnChange([&d] { d.ScheduleOutputs(); });
   d.RegenerateOutputs();
   d.poller->Start();
+  d.digests->Start(d.io);
   d.notifier.Start(d.io, [&d] {
     auto next = d.poller->NextDueIn();
     if (d.poller->InFlight() > 0) {

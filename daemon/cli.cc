@@ -73,7 +73,22 @@ int RunCli(int argc, char** argv) {
   auto* opml_export = opml->add_subcommand("export", "print every configured feed as OPML 2.0");
   add_config(opml_export);
 
-  for (auto* command : {run, poll, parse, check, status, discover, opml, opml_export}) {
+  std::string digest_name;
+  std::string digest_since;
+  auto* digest = app.add_subcommand("digest", "digest e-mails");
+  digest->require_subcommand(1);
+  auto* digest_preview =
+      digest->add_subcommand("preview", "print a digest's next message as it would be sent");
+  add_config(digest_preview);
+  digest_preview->add_option("name", digest_name, "the digest's name")->required();
+  digest_preview->add_option("--since", digest_since,
+                             "show the items since this RFC 3339 time instead");
+  auto* digest_send = digest->add_subcommand("send", "send a digest now");
+  add_config(digest_send);
+  digest_send->add_option("name", digest_name, "the digest's name")->required();
+
+  for (auto* command : {run, poll, parse, check, status, discover, opml, opml_export, digest,
+                        digest_preview, digest_send}) {
     AddVersion(command);
   }
 
@@ -94,6 +109,10 @@ int RunCli(int argc, char** argv) {
   if (status->parsed()) return StatusCommand(config_path, status_json);
   if (discover->parsed()) return DiscoverCommand(discover_target);
   if (opml_export->parsed()) return OpmlExportCommand(config_path);
+  if (digest_preview->parsed()) {
+    return DigestPreviewCommand(config_path, digest_name, digest_since);
+  }
+  if (digest_send->parsed()) return DigestSendCommand(config_path, digest_name);
   std::cerr << app.help();
   return kExitUsage;
 }

@@ -13,6 +13,7 @@
 #include "config/config.h"
 #include "config/opml.h"
 #include "daemon/app.h"
+#include "daemon/digests.h"
 #include "daemon/feed_specs.h"
 #include "feeds/curl_fetcher.h"
 #include "feeds/discover.h"
@@ -274,6 +275,47 @@ int OpmlExportCommand(const std::string& config_path) {
   auto config = config::LoadConfig(config_path);
   if (!config) return Fail(config.error());
   std::cout << config::ExportOpml(*config);
+  return kExitOk;
+}
+
+int DigestPreviewCommand(const std::string& config_path, const std::string& name,
+                         const std::string& since) {
+  std::optional<Timestamp> since_time;
+  if (!since.empty()) {
+    since_time = ParseRfc3339(since);
+    if (!since_time) {
+      return Fail(Error{ErrorCode::kInvalidArgument,
+                        "--since: not an RFC 3339 time: '" + since + "'", since});
+    }
+  }
+  auto config = config::LoadConfig(config_path);
+  if (!config) return Fail(config.error());
+  SystemClock clock;
+  auto service = DigestService::Create(*config, clock);
+  if (!service) return Fail(service.error());
+  auto message = (*service)->Preview(name, since_time);
+  if (!message) return Fail(message.error());
+  std::cout << *message << std::flush;
+  return kExitOk;
+}
+
+int DigestSendCommand(const std::string& config_path, const std::string& name) {
+  auto config = config::LoadConfig(config_path);
+  if (!config) return Fail(config.error());
+  SystemClock clock;
+  auto service = DigestService::Create(*config, clock);
+  if (!service) return Fail(service.error());
+  auto report = (*service)->SendNow(name);
+  if (!report) return Fail(report.error());
+  if (report->still_queued > 0) {
+    std::cerr << "tributary: digest " << name
+              << ": delivery failed, the items stay queued: " << report->last_error << "\n";
+    return kExitTempFail;
+  }
+  std::cout << "digest " << name << ": "
+            << (report->sent > 0 ? "sent " + std::to_string(report->sent) + " message(s)"
+                                 : std::string("nothing new to send"))
+            << "\n";
   return kExitOk;
 }
 

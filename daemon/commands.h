@@ -25,5 +25,12 @@ int CheckConfigCommand(const std::string& config_path);
 int StatusCommand(const std::string& config_path, bool json);
 int DiscoverCommand(const std::string& target);
 int OpmlExportCommand(const std::string& config_path);
+// Prints digest `name`'s next message (or that of the items since `since`,
+// RFC 3339) exactly as it would be sent; changes no state.
+int DigestPreviewCommand(const std::string& config_path, const std::string& name,
+                         const std::string& since);
+// Sends digest `name` now (exactly-once bookkeeping). Exit 75 when the
+// delivery failed and the items stay queued for a retry.
+int DigestSendCommand(const std::string& config_path, const std::string& name);
 
 }  // namespace tributary::daemon

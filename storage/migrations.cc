@@ -65,9 +65,35 @@ CREATE TABLE tombstones (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 3: digest e-mails (issue 7): per digest a cursor (the last item
+// id handed to a run, the last planned slot) and its runs with their
+// exactly-once state (planned, sending, sent, failed). Items are not
+// referenced: a run owns the id range (first_item_id - 1, last_item_id].
+constexpr std::string_view kVersion3 = R"sql(
+CREATE TABLE digest_cursors (
+  digest TEXT PRIMARY KEY,
+  last_item_id INTEGER NOT NULL,
+  last_slot INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE digest_runs (
+  id INTEGER PRIMARY KEY,
+  digest TEXT NOT NULL,
+  slot INTEGER NOT NULL,
+  first_item_id INTEGER NOT NULL,
+  last_item_id INTEGER NOT NULL,
+  message_id TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL CHECK (state IN ('planned', 'sending', 'sent', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt INTEGER NOT NULL,
+  last_error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX digest_runs_by_digest ON digest_runs (digest, state, id);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, kVersion1},
     Migration{2, kVersion2},
+    Migration{3, kVersion3},
 };
 
 }  // namespace
