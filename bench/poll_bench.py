@@ -19,7 +19,6 @@ import gzip
 import hashlib
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -54,8 +53,11 @@ def make_feed(index, round_number, items, item_bytes, rng_seed):
     entries = []
     for n in range(items + round_number * 3):
         number = items + round_number * 3 - n  # newest first
+        # Each item's text depends only on (feed, item number), so a later
+        # round serves the same items unchanged plus the new ones.
+        item_rng = random.Random(rng_seed * 1000003 + index * 1009 + number)
         entries.append((number, "Item %d of feed %d %s" % (number, index, "".join(
-            rng.choice(CJK) for _ in range(6))), paragraph(rng, item_bytes)))
+            item_rng.choice(CJK) for _ in range(6))), paragraph(item_rng, item_bytes)))
     if kind == 0:
         body = ['<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
                 "<title>Feed %d</title><link>%s</link><description>bench</description>" % (index, base)]
@@ -157,15 +159,20 @@ class Server:
 
 
 def run_measured(argv, cwd):
+    """Runs argv under GNU time; returns wall s, CPU s, peak RSS MiB.
+
+    GNU time measures the exec'ed program itself: the rusage of a child
+    forked straight from this (large) Python process would count the
+    parent's pages in ru_maxrss."""
+    stats = os.path.join(cwd, "time.txt")
     start = time.monotonic()
-    process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    out = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
+    process = subprocess.run(["/usr/bin/time", "-o", stats, "-f", "%U %S %M"] + argv, cwd=cwd,
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     wall = time.monotonic() - start
-    cpu = usage.ru_utime + usage.ru_stime
-    rss_mib = usage.ru_maxrss / 1024.0
-    return {"wall": wall, "cpu": cpu, "rss": rss_mib, "status": os.waitstatus_to_exitcode(status),
-            "out": out.decode(errors="replace").strip()}
+    with open(stats) as f:
+        user, system, rss_kib = f.read().split()[-3:]
+    return {"wall": wall, "cpu": float(user) + float(system), "rss": int(rss_kib) / 1024.0,
+            "status": process.returncode, "out": process.stdout.decode(errors="replace").strip()}
 
 
 def main():
@@ -177,6 +184,7 @@ def main():
     parser.add_argument("--parallel", type=int, default=32)
     parser.add_argument("--binary", default=os.path.join(REPO, "build", "daemon", "tributary"))
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    parser.add_argument("--wrap", default="", help="prefix for the update phase, e.g. a profiler")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="tributary-bench-")
@@ -209,7 +217,8 @@ def main():
     warm = run_measured([args.binary, "--log-level", "warn", "poll", "-c", config], work)
     for i in range(args.feeds):
         server.set("/f/%d.xml" % i, make_feed(i, 1, args.items, args.item_bytes, 1))
-    update = run_measured([args.binary, "--log-level", "warn", "poll", "-c", config], work)
+    update = run_measured(args.wrap.split() + [args.binary, "--log-level", "warn", "poll", "-c",
+                                               config], work)
 
     print("%-22s %9s %9s %9s %12s  %s" % ("phase", "wall s", "cpu s", "RSS MiB",
                                           "wall/curl", "result"))

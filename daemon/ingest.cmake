@@ -1,13 +1,13 @@
 # daemon/ingest: dedup and retention policy, canonical URLs, SimHash and
 # cross-feed collapse. Uses only feeds/parsed_feed.h from the parser.
-find_package(OpenSSL REQUIRED)
+pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 add_library(tributary_ingest STATIC
             ${CMAKE_CURRENT_LIST_DIR}/ingest.cc
             ${CMAKE_CURRENT_LIST_DIR}/url_canon.cc
             ${CMAKE_CURRENT_LIST_DIR}/simhash.cc
             ${CMAKE_CURRENT_LIST_DIR}/collapse.cc)
 target_link_libraries(tributary_ingest PUBLIC tributary_storage tributary_common
-                      PRIVATE CURL::libcurl OpenSSL::Crypto PkgConfig::GUMBO)
+                      PRIVATE CURL::libcurl PkgConfig::XXHASH PkgConfig::GUMBO)
 if(TARGET tributary_feeds)
   target_link_libraries(tributary_ingest PUBLIC tributary_feeds)
 endif()
