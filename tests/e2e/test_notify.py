@@ -117,7 +117,8 @@ class NotifyTest(TributaryTestCase):
         pings = [t for t, pid, line in self.notify.lines() if line == "WATCHDOG=1"]
         self.assertGreaterEqual(len(pings), 4, pings)
         gaps = [b - a for a, b in zip(pings, pings[1:])]
-        self.assertTrue(all(0.5 <= gap <= 1.6 for gap in gaps), gaps)
+        # About every second; never near the 2 s at which systemd would kill it.
+        self.assertTrue(all(0.4 <= gap <= 1.9 for gap in gaps), gaps)
         self.assertTrue(all(pid == process.pid for _, pid, _ in self.notify.lines()))
 
         statuses = [line[len("STATUS="):] for _, _, line in self.notify.lines()
