@@ -230,6 +230,15 @@ Result<DigestSendReport> DigestService::SendNow(const std::string& name) {
     (*open)->next_attempt = d.clock.Now();
     if (auto saved = d.ledger->UpdateRun(**open); !saved) return saved.error();
   }
+  // The forced schedule below has a slot every second; a cursor whose last
+  // slot is this very second (a poll or send a moment ago) would hide it.
+  auto cursor = d.ledger->LoadCursor(name);
+  if (!cursor) return cursor.error();
+  if (cursor->has_value() && (*cursor)->last_slot >= d.clock.Now()) {
+    DigestCursor earlier = **cursor;
+    earlier.last_slot = d.clock.Now() - Seconds{1};
+    if (auto saved = d.ledger->SaveCursor(name, earlier); !saved) return saved.error();
+  }
   auto before = d.ledger->ListRuns(name);
   if (!before) return before.error();
   // A schedule with a slot every second makes "now" a due slot.
