@@ -17,11 +17,13 @@
 #    and exit 0. Only file: feeds are used: no network;
 #  - `dpkg -r` (conffile kept) and `dpkg -P` (everything gone).
 # Needs root (dpkg -i); uses sudo otherwise. Build directory: $BUILD_DIR
-# (default build-package).
+# (default build/, the one scripts/test.sh just built and tested, so CI
+# packages the tested binary; only its install prefix is set to /usr, which
+# recompiles nothing). A fresh directory is configured without tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
-build=${BUILD_DIR:-$repo/build-package}
+build=${BUILD_DIR:-$repo/build}
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
@@ -33,8 +35,14 @@ for tool in dpkg-shlibdeps scdoc systemd-analyze setpriv python3 man; do
 done
 
 say "building the .deb in $build"
-cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_INSTALL_PREFIX=/usr -DTRIBUTARY_BUILD_TESTS=OFF -DTRIBUTARY_BUILD_BENCH=OFF >/dev/null
+if [ -f "$build/CMakeCache.txt" ]; then
+  grep -q '^TRIBUTARY_SANITIZE:BOOL=ON' "$build/CMakeCache.txt" &&
+    fail "$build is a sanitizer build; give BUILD_DIR another directory"
+  cmake -S "$repo" -B "$build" -DCMAKE_INSTALL_PREFIX=/usr >/dev/null
+else
+  cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_INSTALL_PREFIX=/usr -DTRIBUTARY_BUILD_TESTS=OFF -DTRIBUTARY_BUILD_BENCH=OFF >/dev/null
+fi
 cmake --build "$build" -j2
 rm -f "$build"/tributary_*.deb
 (cd "$build" && cpack -G DEB >/dev/null)
