@@ -8,7 +8,8 @@ and every item exactly once; a second send sends nothing; new items go
 into the next message only; with the server refusing, answering 421 or
 dropping the connection mid-DATA the send fails (exit 75) and a later send
 carries the queued items exactly once; `digest preview` prints the message
-and changes nothing.
+and changes nothing; the daemon, back after missing several slots, sends
+one catch-up message.
 """
 
 import email
@@ -16,8 +17,10 @@ import email.policy
 import glob
 import os
 import re
+import sqlite3
 import subprocess
 import sys
+import time
 import unittest
 
 from harness import TributaryTestCase, rss
@@ -193,6 +196,29 @@ class DigestTest(TributaryTestCase):
                                                    "https://news.example.org/a2"])
         self.send(config)
         self.assertEqual(len(self.received()), 2)
+
+    def test_daemon_catches_up_once_after_downtime(self):
+        _, port = self.start_sink()
+        config = self.config(port)
+        self.poll(config)
+        self.add_items("/news.xml", ["c1", "c2"])
+        self.poll(config)
+        # As if the daemon had been down over several daily slots.
+        database = self.path("var", "tributary.db")
+        connection = sqlite3.connect(database)
+        connection.execute("UPDATE digest_cursors SET last_slot = last_slot - 4 * 86400")
+        connection.commit()
+        connection.close()
+        daemon = self.start_daemon(config)
+        self.wait_for(lambda: len(glob.glob(self.path("sink", "*.eml"))) >= 1,
+                      what="the catch-up digest")
+        time.sleep(0.5)
+        self.assertEqual(self.stop(daemon), 0, self.daemon_log())
+        messages = self.received()
+        self.assertEqual(len(messages), 1)  # one message, not one per missed slot
+        self.assertEqual(self.links(messages[0]), ["https://news.example.org/c1",
+                                                   "https://news.example.org/c2"])
+        self.assertIn("stopped cleanly", self.daemon_log())
 
     def test_refused_connection_keeps_items_queued(self):
         self.check_failure_then_recovery("refuse")
