@@ -2,13 +2,13 @@
 
 #include <xxhash.h>
 
-#include <cstdio>
-
 #include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <limits>
 #include <map>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -378,7 +378,12 @@ Result<IngestReport> IngestDocument(storage::Store& store, storage::FeedId feed,
   if (auto expired = store.ExpireTombstones(feed, now - kTombstoneGrace); !expired) {
     return expired.error();
   }
-  auto purged = store.PurgeItems(feed, policy.keep_items, now - policy.keep_age);
+  // 0 means "no limit" for both (docs/configuration.md).
+  const std::size_t keep_items =
+      policy.keep_items == 0 ? std::numeric_limits<std::size_t>::max() : policy.keep_items;
+  const std::optional<Timestamp> older_than =
+      policy.keep_age.count() == 0 ? std::nullopt : std::optional<Timestamp>(now - policy.keep_age);
+  auto purged = store.PurgeItems(feed, keep_items, older_than);
   if (!purged) return purged.error();
   report.purged = *purged;
   log::Debug("feed {}: {} new, {} updated, {} unchanged, {} re-keyed, {} skipped, {} purged", feed,

@@ -373,6 +373,7 @@ void Poller::OnParsed(storage::FeedId id, feeds::FetchResult result,
     }
     log::Info("feed '{}': not modified ({} ms), next poll in {}", spec.name,
               result.duration.count(), Pretty(*state.next_poll - now));
+    outcome.next_poll = state.next_poll;
     Finish(outcome);
     return;
   }
@@ -403,6 +404,7 @@ void Poller::OnParsed(storage::FeedId id, feeds::FetchResult result,
     outcome.ok = false;
     outcome.error_class = "storage_error";
     outcome.error = report.error().ToString();
+    outcome.next_poll = failed.next_poll;
     Finish(outcome);
     return;
   }
@@ -411,6 +413,7 @@ void Poller::OnParsed(storage::FeedId id, feeds::FetchResult result,
   outcome.inserted = report->inserted;
   outcome.updated = report->updated;
   outcome.changed = report->inserted > 0 || report->updated > 0 || report->purged > 0;
+  outcome.next_poll = state.next_poll;
   log::Info("feed '{}': {} items ({} new, {} updated) in {} ms, next poll in {}", spec.name,
             doc.items.size(), report->inserted, report->updated, result.duration.count(),
             Pretty(*state.next_poll - now));
@@ -445,6 +448,7 @@ void Poller::RecordFailure(const FeedSpec& spec, storage::FeedState state,
   outcome.name = spec.name;
   outcome.error_class = error_class;
   outcome.error = message;
+  outcome.next_poll = state.disabled ? std::nullopt : state.next_poll;
   Finish(outcome);
 }
 
@@ -454,10 +458,7 @@ void Poller::Finish(const FeedOutcome& outcome) {
   if (in_round) {
     round_outcomes_.push_back(outcome);
   } else if (spec != feeds_.end() && running_ && !round_done_) {
-    auto state = store_.LoadFeedState(outcome.id);
-    if (state && !state->disabled) {
-      Schedule(outcome.id, state->next_poll.value_or(clock_.Now() + spec->second.poll.interval));
-    }
+    if (outcome.next_poll) Schedule(outcome.id, *outcome.next_poll);
   }
   if (outcome.changed && on_change_) on_change_();
   if (round_done_ && round_pending_.empty()) {

@@ -47,6 +47,9 @@ struct FeedOutcome {
   int updated = 0;
   std::string error_class;
   std::string error;
+  // When to poll next, as decided by the policy. Kept here as well as in
+  // the store so a failing database cannot turn into a tight retry loop.
+  std::optional<Timestamp> next_poll;
 };
 
 class Poller {

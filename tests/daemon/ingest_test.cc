@@ -214,6 +214,15 @@ TEST_F(IngestTest, RetentionDropsItemsFirstSeenLongAgo) {
   EXPECT_EQ(items[0].title, "Post number 50");
 }
 
+TEST_F(IngestTest, ZeroRetentionLimitsMeanKeepEverything) {
+  policy_.keep_items = 0;
+  policy_.keep_age = Seconds{0};
+  Ingest(Doc(3));
+  const IngestReport report = Ingest(Doc(3), Days(400));
+  EXPECT_EQ(report.purged, 0);
+  EXPECT_EQ(Stored().size(), 3u);
+}
+
 TEST_F(IngestTest, SuspectDatesSortByFirstSeen) {
   feeds::ParsedFeed doc = Doc(5);
   doc.items[0].published = Timestamp{Seconds{7258118400}};    // 2200-01-01
