@@ -30,9 +30,7 @@ struct Error {
   std::string context;
 
   // "context: message" or just "message".
-  std::string ToString() const {
-    return context.empty() ? message : context + ": " + message;
-  }
+  std::string ToString() const { return context.empty() ? message : context + ": " + message; }
 };
 
 }  // namespace tributary

@@ -21,9 +21,9 @@ struct Unexpected {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT
+  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}         // NOLINT
   Result(Unexpected u) : state_(std::in_place_index<1>, std::move(u.error)) {}  // NOLINT
-  Result(Error e) : state_(std::in_place_index<1>, std::move(e)) {}  // NOLINT
+  Result(Error e) : state_(std::in_place_index<1>, std::move(e)) {}             // NOLINT
 
   bool has_value() const { return state_.index() == 0; }
   explicit operator bool() const { return has_value(); }

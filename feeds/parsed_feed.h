@@ -45,10 +45,10 @@ struct FeedMeta {
 
 // What the document says about how often to poll it (issue 3 uses these).
 struct PollHints {
-  std::optional<int> ttl_minutes;             // RSS <ttl>
-  std::optional<Seconds> update_period;       // sy:updatePeriod / sy:updateFrequency
-  std::vector<int> skip_hours;                // RSS <skipHours>, 0-23 UTC
-  std::vector<std::string> skip_days;         // RSS <skipDays>, "Monday"...
+  std::optional<int> ttl_minutes;        // RSS <ttl>
+  std::optional<Seconds> update_period;  // sy:updatePeriod / sy:updateFrequency
+  std::vector<int> skip_hours;           // RSS <skipHours>, 0-23 UTC
+  std::vector<std::string> skip_days;    // RSS <skipDays>, "Monday"...
 };
 
 struct ParsedFeed {
