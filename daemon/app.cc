@@ -11,6 +11,7 @@
 #include "daemon/digests.h"
 #include "daemon/feed_specs.h"
 #include "daemon/http_server.h"
+#include "daemon/metrics.h"
 #include "daemon/outputs.h"
 #include "daemon/poller.h"
 #include "daemon/service_notify.h"
@@ -56,6 +57,8 @@ struct Daemon::Impl {
   std::unique_ptr<DigestService> digests;  // after io: its timers live on it
   std::vector<FeedSpec> specs;
   ServiceNotifier notifier;
+  Metrics metrics;
+  std::unique_ptr<LoopLagProbe> lag_probe;
 };
 
 Result<void> Daemon::Impl::Open() {
@@ -85,6 +88,9 @@ Result<void> Daemon::Impl::Open() {
   poller->SetFeeds(specs);
   outputs = std::make_unique<OutputBuilder>(*store, clock);
   outputs->Configure(config, specs);
+  poller->SetMetrics(&metrics);
+  outputs->SetMetrics(&metrics, [this] { return poller->InFlight(); });
+  for (const auto& warning : config.warnings) log::Warn("{}", warning);
   // Digests start after the items stored before they were first seen.
   auto digest_service = DigestService::Create(config, clock);
   if (!digest_service) return digest_service.error();
@@ -111,6 +117,7 @@ void Daemon::Impl::Apply(const config::Config& next) {
   if (next.server.listen != config.server.listen || next.server.enabled != config.server.enabled) {
     log::Warn("reload: server settings changed; they take effect after a restart");
   }
+  for (const auto& warning : next.warnings) log::Warn("{}", warning);
   auto storage_path = config.storage.path;
   auto server = config.server;
   config = next;
@@ -161,7 +168,13 @@ void Daemon::Impl::ScheduleOutputs() {
 
 void Daemon::Impl::RegenerateOutputs() {
   last_output = std::chrono::steady_clock::now();
-  outputs->Regenerate(http.get());
+  int failed = outputs->Regenerate(http.get());
+  if (failed > 0 && !stopping) {
+    // A failed write (disk full, permissions) keeps the previous file; try
+    // again later even if no feed changes in the meantime.
+    log::Warn("{} output(s) failed; retrying in {} s", failed, config.output_interval.count());
+    ScheduleOutputs();
+  }
 }
 
 void Daemon::Impl::Shutdown() {
@@ -169,6 +182,7 @@ void Daemon::Impl::Shutdown() {
   stopping = true;
   notifier.Stopping();
   log::Info("stopping: aborting {} transfer(s)", poller->InFlight());
+  if (lag_probe) lag_probe->Stop();
   poller->Stop();
   output_timer.cancel();
   if (digests) digests->Stop();
@@ -226,6 +240,8 @@ int Daemon::Run() {
   d.poller->OnChange([&d] { d.ScheduleOutputs(); });
   d.RegenerateOutputs();
   d.poller->Start();
+  d.lag_probe = std::make_unique<LoopLagProbe>(d.io, d.metrics);
+  d.lag_probe->Start();
   d.digests->Start(d.io);
   d.notifier.Start(d.io, [&d] {
     auto next = d.poller->NextDueIn();
