@@ -82,12 +82,12 @@ bool IsOtherWordChar(char32_t c) {
   return true;
 }
 
-// A 64-bit hash of one shingle: XXH3, fast and specified to give the same
+// A 64-bit hash of one shingle: XXH64, fast and specified to give the same
 // value on every platform and build, which matters because fingerprints are
 // stored. (MD5 through OpenSSL's EVP API cost 40% of ingest time.)
 class ShingleHasher {
  public:
-  std::uint64_t Hash(std::string_view text) { return XXH3_64bits(text.data(), text.size()); }
+  std::uint64_t Hash(std::string_view text) { return XXH64(text.data(), text.size(), 0); }
 };
 
 }  // namespace
