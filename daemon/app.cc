@@ -1,7 +1,6 @@
 #include "daemon/app.h"
 
 #include <csignal>
-#include <filesystem>
 #include <optional>
 #include <thread>
 #include <utility>
@@ -62,17 +61,6 @@ struct Daemon::Impl {
 };
 
 Result<void> Daemon::Impl::Open() {
-  // The database's directory is ours to create (var/ on a fresh clone,
-  // StateDirectory under systemd already exists).
-  std::filesystem::path db_path(config.storage.path);
-  if (db_path.has_parent_path() && config.storage.path != ":memory:") {
-    std::error_code error;
-    std::filesystem::create_directories(db_path.parent_path(), error);
-    if (error) {
-      return Error{ErrorCode::kIo, "cannot create the directory: " + error.message(),
-                   db_path.parent_path().string()};
-    }
-  }
   auto opened = storage::SqliteStore::Open(config.storage.path);
   if (!opened) return opened.error();
   store = std::move(*opened);

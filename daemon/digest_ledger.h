@@ -2,8 +2,6 @@
 // the SQL); the daemon's digest code uses it under its own namespace.
 #pragma once
 
-#include <string_view>
-
 #include "storage/digest_ledger.h"
 
 namespace tributary::daemon {
@@ -12,7 +10,6 @@ using storage::DigestCursor;
 using storage::DigestLedger;
 using storage::DigestRun;
 using storage::DigestRunState;
-
-std::string_view DigestRunStateName(DigestRunState state);
+using storage::DigestRunStateName;
 
 }  // namespace tributary::daemon

@@ -7,20 +7,6 @@
 
 namespace tributary::daemon {
 
-std::string_view DigestRunStateName(DigestRunState state) {
-  switch (state) {
-    case DigestRunState::kPlanned:
-      return "planned";
-    case DigestRunState::kSending:
-      return "sending";
-    case DigestRunState::kSent:
-      return "sent";
-    case DigestRunState::kFailed:
-    default:
-      return "failed";
-  }
-}
-
 std::string RunKey(const DigestRun& run) {
   return "s" + std::to_string(ToUnix(run.slot)) + "-i" + std::to_string(run.first_item_id) + "-" +
          std::to_string(run.last_item_id);

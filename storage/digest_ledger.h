@@ -31,6 +31,22 @@ namespace tributary::storage {
 
 enum class DigestRunState { kPlanned, kSending, kSent, kFailed };
 
+// "planned", "sending", "sent", "failed": the stored spelling, also used in
+// logs. The one place these names are written.
+inline std::string_view DigestRunStateName(DigestRunState state) {
+  switch (state) {
+    case DigestRunState::kPlanned:
+      return "planned";
+    case DigestRunState::kSending:
+      return "sending";
+    case DigestRunState::kSent:
+      return "sent";
+    case DigestRunState::kFailed:
+      break;
+  }
+  return "failed";
+}
+
 struct DigestCursor {
   std::int64_t last_item_id = 0;  // every selected item with id ≤ this is in a run
   Timestamp last_slot{};          // slot of the last planned run (or first sight)

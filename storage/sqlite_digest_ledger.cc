@@ -14,20 +14,6 @@ constexpr const char* kRunColumns =
     "id, digest, slot, first_item_id, last_item_id, message_id, state, attempts, "
     "next_attempt, last_error";
 
-std::string_view StateText(DigestRunState state) {
-  switch (state) {
-    case DigestRunState::kPlanned:
-      return "planned";
-    case DigestRunState::kSending:
-      return "sending";
-    case DigestRunState::kSent:
-      return "sent";
-    case DigestRunState::kFailed:
-    default:
-      return "failed";
-  }
-}
-
 DigestRunState StateFromText(const std::string& text) {
   if (text == "planned") return DigestRunState::kPlanned;
   if (text == "sending") return DigestRunState::kSending;
@@ -197,7 +183,7 @@ Result<void> SqliteDigestLedger::UpdateRun(const DigestRun& run) {
                         "UPDATE digest_runs SET message_id = ?, state = ?, attempts = ?, "
                         "next_attempt = ?, last_error = ? WHERE id = ?");
     s.bind(1, run.message_id);
-    s.bind(2, std::string(StateText(run.state)));
+    s.bind(2, std::string(DigestRunStateName(run.state)));
     s.bind(3, run.attempts);
     s.bind(4, Unix(run.next_attempt));
     s.bind(5, run.last_error);

@@ -213,6 +213,19 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
                                                        const SqliteOptions& options) {
+  // The database's directory is the store's to create (var/ on a fresh
+  // clone; under systemd StateDirectory already exists), so every command
+  // that opens the store works on a fresh install.
+  std::filesystem::path file(path);
+  if (path != ":memory:" && file.has_parent_path()) {
+    std::error_code error;
+    std::filesystem::create_directories(file.parent_path(), error);
+    if (error) {
+      return MakeError(
+          ErrorCode::kIo, path,
+          "cannot create the directory " + file.parent_path().string() + ": " + error.message());
+    }
+  }
   try {
     auto db = std::make_unique<SQLite::Database>(
         path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOFOLLOW,

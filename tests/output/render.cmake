@@ -6,6 +6,7 @@ tributary_test(output_render_test
           ${CMAKE_CURRENT_SOURCE_DIR}/atom_writer_test.cc
           ${CMAKE_CURRENT_SOURCE_DIR}/rss_writer_test.cc
           ${CMAKE_CURRENT_SOURCE_DIR}/json_feed_writer_test.cc
+          ${CMAKE_CURRENT_SOURCE_DIR}/writer_schemes_test.cc
           ${CMAKE_CURRENT_SOURCE_DIR}/file_writer_test.cc
           ${CMAKE_CURRENT_SOURCE_DIR}/file_name_test.cc
           ${CMAKE_CURRENT_SOURCE_DIR}/markdown_post_test.cc

@@ -362,6 +362,23 @@ TEST(SqliteStoreTest, LockedDatabaseReportsBusyWithinTimeout) {
   EXPECT_EQ(*store->CountItems(feed), 1);
 }
 
+TEST(SqliteStoreTest, CreatesTheDatabaseDirectory) {
+  const auto path = (TestDir() / "var" / "state" / "db.sqlite").string();
+  auto store = SqliteStore::Open(path);
+  ASSERT_TRUE(store) << store.error().ToString();
+  EXPECT_TRUE(std::filesystem::exists(path));
+}
+
+TEST(SqliteStoreTest, DirectoryThatCannotBeCreatedIsAClearError) {
+  const auto blocker = TestDir() / "file";
+  std::ofstream(blocker) << "not a directory";
+  const auto path = (blocker / "db.sqlite").string();
+  auto store = SqliteStore::Open(path);
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, ErrorCode::kIo);
+  EXPECT_THAT(store.error().ToString(), HasSubstr("cannot create the directory"));
+}
+
 TEST(SqliteStoreTest, FullDatabaseIsStorageFullAndStoresNothing) {
   const auto path = (TestDir() / "db.sqlite").string();
   SqliteOptions options;
