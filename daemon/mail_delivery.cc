@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -74,8 +75,12 @@ std::string UniqueName() {
   gethostname(host, sizeof host - 1);
   std::string safe_host;
   for (const char* c = host; *c != '\0'; ++c) safe_host += (*c == '/' || *c == ':') ? '_' : *c;
-  return std::to_string(now.tv_sec) + ".M" + std::to_string(now.tv_nsec / 1000) + "P" +
-         std::to_string(getpid()) + "Q" + std::to_string(++counter) + "." + safe_host;
+  // Microseconds zero-padded, so names sort in delivery order (mail
+  // readers and tests list new/ by name).
+  std::string micros = std::to_string(now.tv_nsec / 1000);
+  micros.insert(0, 6 - std::min<std::size_t>(micros.size(), 6), '0');
+  return std::to_string(now.tv_sec) + ".M" + micros + "P" + std::to_string(getpid()) + "Q" +
+         std::to_string(++counter) + "." + safe_host;
 }
 
 Result<void> DeliverMaildir(const std::string& dir, std::string_view message) {
