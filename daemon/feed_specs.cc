@@ -38,7 +38,9 @@ std::string DefaultUserAgent() {
   return std::string("Tributary/") + TRIBUTARY_VERSION + " (feed aggregator)";
 }
 
-Result<std::vector<FeedSpec>> BuildFeedSpecs(const config::Config& config, storage::Store& store) {
+namespace {
+Result<std::vector<FeedSpec>> BuildFeedSpecsInBatch(const config::Config& config,
+                                                    storage::Store& store) {
   std::vector<FeedSpec> specs;
   specs.reserve(config.feeds.size());
   for (const auto& feed : config.feeds) {
@@ -94,6 +96,20 @@ Result<std::vector<FeedSpec>> BuildFeedSpecs(const config::Config& config, stora
     spec.ingest.default_author = feed.author;
     specs.push_back(std::move(spec));
   }
+  return specs;
+}
+}  // namespace
+
+Result<std::vector<FeedSpec>> BuildFeedSpecs(const config::Config& config, storage::Store& store) {
+  // One batch: a config of 10,000 new feeds registers with one sync, not
+  // 10,000, and a failure registers none of them.
+  if (auto begun = store.BeginBatch(); !begun) return begun.error();
+  auto specs = BuildFeedSpecsInBatch(config, store);
+  if (!specs) {
+    store.RollbackBatch();
+    return specs;
+  }
+  if (auto committed = store.CommitBatch(); !committed) return committed.error();
   return specs;
 }
 

@@ -275,7 +275,7 @@ void Poller::OnFetched(storage::FeedId id, feeds::FetchResult result) {
     return;
   }
   if (result.status != feeds::FetchResult::Status::kOk) {
-    OnParsed(id, std::move(result), Error{ErrorCode::kNetwork, "", ""});
+    Enqueue(id, std::move(result), Error{ErrorCode::kNetwork, "", ""});
     return;
   }
   // Parse off the loop: a big document must not stall other feeds. The
@@ -289,17 +289,13 @@ void Poller::OnFetched(storage::FeedId id, feeds::FetchResult result) {
     auto parsed = feeds::ParseFeed(result.body, options);
     asio::post(io_, [this, id, guard = std::move(guard), result = std::move(result),
                      parsed = std::move(parsed)]() mutable {
-      OnParsed(id, std::move(result), std::move(parsed));
+      Enqueue(id, std::move(result), std::move(parsed));
     });
   });
 }
 
-void Poller::OnParsed(storage::FeedId id, feeds::FetchResult result,
-                      Result<feeds::ParsedFeed> parsed) {
-  in_flight_.erase(id);
-  auto spec_it = feeds_.find(id);
-  if (spec_it == feeds_.end()) return;
-  const FeedSpec& spec = spec_it->second;
+void Poller::Enqueue(storage::FeedId id, feeds::FetchResult result,
+                     Result<feeds::ParsedFeed> parsed) {
   if (metrics_ != nullptr) {
     bool failed = result.status == feeds::FetchResult::Status::kFailed ||
                   (result.status == feeds::FetchResult::Status::kOk && !parsed);
@@ -316,6 +312,65 @@ void Poller::OnParsed(storage::FeedId id, feeds::FetchResult result,
     metrics_->RecordFetch(outcome, error_class, result.http_status, result.duration,
                           result.bytes_received);
   }
+  ready_.push_back(Ready{id, std::move(result), std::move(parsed)});
+  if (!drain_posted_) {
+    drain_posted_ = true;
+    asio::post(io_, [this] { Drain(); });
+  }
+}
+
+// Stores what is ready in one store batch. While one drain runs, the next
+// documents queue up, so under load each batch grows and the per-commit
+// sync is shared; an idle daemon stores each document at once. A drain is
+// bounded (documents and time) so the loop keeps serving transfers and
+// HTTP clients. If the batch cannot be committed, nothing of it happened:
+// each document is stored again on its own and reports its own outcome.
+void Poller::Drain() {
+  drain_posted_ = false;
+  constexpr std::size_t kMaxDocuments = 64;
+  constexpr auto kMaxTime = std::chrono::milliseconds{250};
+  std::vector<Ready> batch;
+  const auto started = SteadyClock::now();
+  std::vector<FeedOutcome> outcomes;
+  const bool batched = ready_.size() > 1 && store_.BeginBatch().has_value();
+  std::size_t taken = 0;
+  while (taken < ready_.size() && taken < kMaxDocuments &&
+         (taken == 0 || SteadyClock::now() - started < kMaxTime)) {
+    outcomes.push_back(StoreOne(ready_[taken]));
+    ++taken;
+  }
+  batch.assign(std::make_move_iterator(ready_.begin()),
+               std::make_move_iterator(ready_.begin() + static_cast<std::ptrdiff_t>(taken)));
+  ready_.erase(ready_.begin(), ready_.begin() + static_cast<std::ptrdiff_t>(taken));
+  if (batched) {
+    if (auto committed = store_.CommitBatch(); !committed) {
+      log::Warn("storing {} documents together failed ({}); storing them one by one", batch.size(),
+                committed.error().ToString());
+      outcomes.clear();
+      for (const Ready& ready : batch) outcomes.push_back(StoreOne(ready));
+    }
+  }
+  if (!ready_.empty() && !drain_posted_) {
+    drain_posted_ = true;
+    asio::post(io_, [this] { Drain(); });
+  }
+  for (const FeedOutcome& outcome : outcomes) Finish(outcome);
+}
+
+FeedOutcome Poller::StoreOne(const Ready& ready) {
+  const storage::FeedId id = ready.id;
+  const feeds::FetchResult& result = ready.result;
+  const Result<feeds::ParsedFeed>& parsed = ready.parsed;
+  in_flight_.erase(id);
+  FeedOutcome outcome;
+  outcome.id = id;
+  auto spec_it = feeds_.find(id);
+  if (spec_it == feeds_.end()) {
+    outcome.error_class = "removed";
+    outcome.error = "feed removed from the config";
+    return outcome;
+  }
+  const FeedSpec& spec = spec_it->second;
   Timestamp now = clock_.Now();
   auto loaded = store_.LoadFeedState(id);
   storage::FeedState state = loaded ? *loaded : storage::FeedState{};
@@ -323,14 +378,12 @@ void Poller::OnParsed(storage::FeedId id, feeds::FetchResult result,
   state.http_status = result.http_status;
 
   if (result.status == feeds::FetchResult::Status::kFailed) {
-    RecordFailure(spec, state, result, result.error_class, result.error_message);
-    return;
+    return RecordFailure(spec, state, result, result.error_class, result.error_message);
   }
   if (result.status == feeds::FetchResult::Status::kOk && !parsed) {
     const Error& error = parsed.error();
     std::string error_class = error.code == ErrorCode::kNotAFeed ? "not_a_feed" : "parse_error";
-    RecordFailure(spec, state, result, error_class, error.message);
-    return;
+    return RecordFailure(spec, state, result, error_class, error.message);
   }
 
   // Success (200 parsed, or 304). A confirmed permanent redirect moves the
@@ -360,8 +413,6 @@ void Poller::OnParsed(storage::FeedId id, feeds::FetchResult result,
   state.error_class.clear();
   state.error_count = 0;
 
-  FeedOutcome outcome;
-  outcome.id = id;
   outcome.name = spec.name;
   outcome.ok = true;
   PollSignals signals;
@@ -374,8 +425,7 @@ void Poller::OnParsed(storage::FeedId id, feeds::FetchResult result,
     log::Info("feed '{}': not modified ({} ms), next poll in {}", spec.name,
               result.duration.count(), Pretty(*state.next_poll - now));
     outcome.next_poll = state.next_poll;
-    Finish(outcome);
-    return;
+    return outcome;
   }
 
   const feeds::ParsedFeed& doc = *parsed;
@@ -405,8 +455,7 @@ void Poller::OnParsed(storage::FeedId id, feeds::FetchResult result,
     outcome.error_class = "storage_error";
     outcome.error = report.error().ToString();
     outcome.next_poll = failed.next_poll;
-    Finish(outcome);
-    return;
+    return outcome;
   }
   for (const auto& warning : report->warnings) log::Warn("feed '{}': {}", spec.name, warning);
   if (metrics_ != nullptr) metrics_->RecordItems(report->inserted, report->updated);
@@ -417,12 +466,12 @@ void Poller::OnParsed(storage::FeedId id, feeds::FetchResult result,
   log::Info("feed '{}': {} items ({} new, {} updated) in {} ms, next poll in {}", spec.name,
             doc.items.size(), report->inserted, report->updated, result.duration.count(),
             Pretty(*state.next_poll - now));
-  Finish(outcome);
+  return outcome;
 }
 
-void Poller::RecordFailure(const FeedSpec& spec, storage::FeedState state,
-                           const feeds::FetchResult& result, const std::string& error_class,
-                           const std::string& message) {
+FeedOutcome Poller::RecordFailure(const FeedSpec& spec, storage::FeedState state,
+                                  const feeds::FetchResult& result, const std::string& error_class,
+                                  const std::string& message) {
   Timestamp now = clock_.Now();
   state.error_count++;
   state.error_class = error_class;
@@ -449,7 +498,7 @@ void Poller::RecordFailure(const FeedSpec& spec, storage::FeedState state,
   outcome.error_class = error_class;
   outcome.error = message;
   outcome.next_poll = state.disabled ? std::nullopt : state.next_poll;
-  Finish(outcome);
+  return outcome;
 }
 
 void Poller::Finish(const FeedOutcome& outcome) {

@@ -2,7 +2,9 @@
 // queue, starts fetches within a global cap and a per-host cap (with a
 // minimum spacing between requests to one host), parses responses on a
 // thread pool, and ingests on the io_context thread, so the store needs no
-// lock. Not thread-safe: call it from the io_context thread only.
+// lock. Documents that arrive while others are being stored are stored
+// together in one store batch (group commit: one sync for many). Not thread-safe: call it from the
+// io_context thread only.
 #pragma once
 
 #include <chrono>
@@ -103,11 +105,19 @@ class Poller {
   void ArmTimer();
   void StartFetch(storage::FeedId id);
   void OnFetched(storage::FeedId id, feeds::FetchResult result);
-  void OnParsed(storage::FeedId id, feeds::FetchResult result, Result<feeds::ParsedFeed> parsed);
+  // A fetched (and parsed) document waiting to be stored.
+  struct Ready {
+    storage::FeedId id = 0;
+    feeds::FetchResult result;
+    Result<feeds::ParsedFeed> parsed;
+  };
+  void Enqueue(storage::FeedId id, feeds::FetchResult result, Result<feeds::ParsedFeed> parsed);
+  void Drain();
+  FeedOutcome StoreOne(const Ready& ready);
   void Finish(const FeedOutcome& outcome);
-  void RecordFailure(const FeedSpec& spec, storage::FeedState state,
-                     const feeds::FetchResult& result, const std::string& error_class,
-                     const std::string& message);
+  FeedOutcome RecordFailure(const FeedSpec& spec, storage::FeedState state,
+                            const feeds::FetchResult& result, const std::string& error_class,
+                            const std::string& message);
   double Random();
 
   asio::io_context& io_;
@@ -123,6 +133,8 @@ class Poller {
   std::set<std::pair<Timestamp, storage::FeedId>> queue_;  // due time, feed
   std::map<storage::FeedId, Timestamp> due_;               // feed -> its queue entry
   std::set<storage::FeedId> in_flight_;
+  std::vector<Ready> ready_;  // stored together by the next Drain()
+  bool drain_posted_ = false;
   std::map<std::string, HostState> hosts_;
   bool running_ = false;
   bool stopped_ = false;

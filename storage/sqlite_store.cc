@@ -52,6 +52,44 @@ Error OtherError(const std::exception& e, const std::string& path, std::string_v
   return MakeError(ErrorCode::kStorage, path, std::string(action) + ": " + e.what());
 }
 
+// One all-or-nothing unit of work. A write on its own is BEGIN IMMEDIATE ..
+// COMMIT (the lock is taken up front, never upgraded). Inside a batch
+// (BeginBatch), and for reads, it is a savepoint: a failed unit undoes only
+// itself while the batch shares one commit, and one sync, among many units;
+// a savepoint outside any transaction is a deferred BEGIN.
+class Scope {
+ public:
+  enum Kind { kWrite, kRead };
+  Scope(SQLite::Database& db, bool in_batch, Kind kind = kWrite)
+      : db_(db), savepoint_(in_batch || kind == kRead) {
+    db_.exec(savepoint_ ? "SAVEPOINT unit" : "BEGIN IMMEDIATE");
+  }
+  ~Scope() {
+    if (done_) return;
+    try {
+      if (savepoint_) {
+        db_.exec("ROLLBACK TO unit");
+        db_.exec("RELEASE unit");
+      } else {
+        db_.exec("ROLLBACK");
+      }
+    } catch (const SQLite::Exception&) {
+      // SQLite already rolled back (SQLITE_FULL, IOERR ...): nothing to undo.
+    }
+  }
+  Scope(const Scope&) = delete;
+  Scope& operator=(const Scope&) = delete;
+  void commit() {
+    db_.exec(savepoint_ ? "RELEASE unit" : "COMMIT");
+    done_ = true;
+  }
+
+ private:
+  SQLite::Database& db_;
+  bool savepoint_;
+  bool done_ = false;
+};
+
 // Resets a cached statement when the scope ends, so no read transaction
 // stays open between calls (it would starve WAL checkpoints).
 class ResetOnExit {
@@ -291,7 +329,7 @@ Result<void> SqliteStore::Initialise() {
     }
     for (const Migration& m : Migrations()) {
       if (m.version <= version) continue;
-      SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+      Scope tx(*db_, in_batch_);
       db_->exec(std::string(m.sql));
       // A pragma cannot take a bound parameter; the value is our own integer.
       db_->exec("PRAGMA user_version=" + std::to_string(m.version));
@@ -316,7 +354,7 @@ SQLite::Statement& SqliteStore::Prepared(const std::string& sql) {
 
 Result<FeedId> SqliteStore::EnsureFeed(std::string_view key, std::string_view url) {
   try {
-    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    Scope tx(*db_, in_batch_);
     {
       auto& insert =
           Prepared("INSERT INTO feeds (key, url) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING");
@@ -369,7 +407,7 @@ Result<FeedRow> SqliteStore::GetFeed(FeedId feed) {
 
 Result<void> SqliteStore::SetFeedUrl(FeedId feed, std::string_view url) {
   try {
-    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    Scope tx(*db_, in_batch_);
     auto& s = Prepared("UPDATE feeds SET url = ?2 WHERE id = ?1");
     ResetOnExit reset(s);
     s.bind(1, feed);
@@ -403,7 +441,7 @@ constexpr std::string_view kSaveState =
 
 Result<void> SqliteStore::SaveFeedState(FeedId feed, const FeedState& state) {
   try {
-    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    Scope tx(*db_, in_batch_);
     auto& s = Prepared(std::string(kSaveState));
     ResetOnExit reset(s);
     BindFeedState(s, state);
@@ -525,7 +563,7 @@ void SqliteStore::ApplyChanges(FeedId feed, const DocumentChanges& changes) {
 
 Result<void> SqliteStore::CommitDocument(FeedId feed, const DocumentChanges& changes) {
   try {
-    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    Scope tx(*db_, in_batch_);
     ApplyChanges(feed, changes);
     tx.commit();
     return Ok();
@@ -592,7 +630,7 @@ std::vector<ItemRecord> SqliteStore::QueryFeedSet(const ItemQuery& query) {
   // One read transaction for all the statements below: in autocommit mode
   // each would take and drop the WAL read lock, which costs more than the
   // lookup itself.
-  SQLite::Transaction read(*db_, SQLite::TransactionBehavior::DEFERRED);
+  Scope read(*db_, in_batch_, Scope::kRead);
   std::vector<Candidate> candidates;
   std::vector<FeedId> feeds = query.feeds;
   std::sort(feeds.begin(), feeds.end());
@@ -649,7 +687,7 @@ constexpr std::string_view kPurgeVictims =
 Result<int> SqliteStore::PurgeItems(FeedId feed, std::size_t keep_newest,
                                     std::optional<Timestamp> older_than) {
   try {
-    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    Scope tx(*db_, in_batch_);
     const auto bind = [&](SQLite::Statement& s) {
       s.bind(1, feed);
       s.bind(2, static_cast<std::int64_t>(
@@ -685,7 +723,7 @@ Result<int> SqliteStore::PruneTombstones(FeedId feed,
   try {
     std::vector<std::string> served = still_served;
     std::sort(served.begin(), served.end());
-    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    Scope tx(*db_, in_batch_);
     int pruned = 0;
     for (const std::string& key : *keys) {
       if (std::binary_search(served.begin(), served.end(), key)) continue;
@@ -704,7 +742,7 @@ Result<int> SqliteStore::PruneTombstones(FeedId feed,
 
 Result<int> SqliteStore::ExpireTombstones(FeedId feed, Timestamp unseen_before) {
   try {
-    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    Scope tx(*db_, in_batch_);
     auto& s = Prepared("DELETE FROM tombstones WHERE feed_id = ?1 AND last_seen < ?2");
     ResetOnExit reset(s);
     s.bind(1, feed);
@@ -714,6 +752,49 @@ Result<int> SqliteStore::ExpireTombstones(FeedId feed, Timestamp unseen_before) 
     return expired;
   } catch (const SQLite::Exception& e) {
     return StorageError(e, path_, "cannot expire the tombstones of feed " + std::to_string(feed));
+  }
+}
+
+Result<void> SqliteStore::BeginBatch() {
+  if (in_batch_) return MakeError(ErrorCode::kInternal, path_, "a batch is already open");
+  try {
+    db_->exec("BEGIN IMMEDIATE");
+    in_batch_ = true;
+    return Ok();
+  } catch (const SQLite::Exception& e) {
+    return StorageError(e, path_, "cannot begin a batch");
+  }
+}
+
+Result<void> SqliteStore::CommitBatch() {
+  if (!in_batch_) return MakeError(ErrorCode::kInternal, path_, "no batch is open");
+  in_batch_ = false;
+  // SQLite rolls a transaction back by itself on some errors (a full disk,
+  // an I/O error): then nothing of the batch exists and the caller redoes it.
+  if (sqlite3_get_autocommit(db_->getHandle()) != 0) {
+    return MakeError(ErrorCode::kStorage, path_, "the batch was rolled back by SQLite");
+  }
+  try {
+    db_->exec("COMMIT");
+    return Ok();
+  } catch (const SQLite::Exception& e) {
+    RollbackQuietly();
+    return StorageError(e, path_, "cannot commit a batch");
+  }
+}
+
+void SqliteStore::RollbackBatch() {
+  if (!in_batch_) return;
+  in_batch_ = false;
+  RollbackQuietly();
+}
+
+void SqliteStore::RollbackQuietly() {
+  if (sqlite3_get_autocommit(db_->getHandle()) != 0) return;
+  try {
+    db_->exec("ROLLBACK");
+  } catch (const SQLite::Exception&) {
+    // Nothing more can be done; the next BEGIN will say what is wrong.
   }
 }
 

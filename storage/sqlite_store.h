@@ -1,8 +1,8 @@
 // SqliteStore: the Store on one SQLite database file (SQLiteCpp), the only
 // code that knows SQL. One connection; not thread-safe (the daemon calls it
-// from one strand). Every write runs in BEGIN IMMEDIATE so it waits for the
-// lock up front instead of failing on upgrade; hot statements are prepared
-// once and cached. Errors name the database file.
+// from one strand). Every write runs in BEGIN IMMEDIATE (or a savepoint of a
+// batch) so it waits for the lock up front instead of failing on upgrade; hot statements are
+// prepared once and cached. Errors name the database file.
 #pragma once
 
 #include <chrono>
@@ -61,6 +61,9 @@ class SqliteStore final : public Store {
   Result<int> ExpireTombstones(FeedId feed, Timestamp unseen_before) override;
 
   Result<StoreStats> Stats() override;
+  Result<void> BeginBatch() override;
+  Result<void> CommitBatch() override;
+  void RollbackBatch() override;
 
   // Truncates the WAL if it is larger than options.checkpoint_wal_bytes (or
   // always, with `force`). Call it now and then from the daemon's loop.
@@ -76,11 +79,13 @@ class SqliteStore final : public Store {
   SQLite::Statement& Prepared(const std::string& sql);
   void ApplyChanges(FeedId feed, const DocumentChanges& changes);
   std::vector<ItemRecord> QueryFeedSet(const ItemQuery& query);
+  void RollbackQuietly();
 
   std::string path_;
   SqliteOptions options_;
   std::unique_ptr<SQLite::Database> db_;
   std::map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
+  bool in_batch_ = false;
 };
 
 }  // namespace tributary::storage

@@ -152,6 +152,15 @@ class Store {
   virtual Result<int> ExpireTombstones(FeedId feed, Timestamp unseen_before) = 0;
 
   virtual Result<StoreStats> Stats() = 0;
+
+  // Group commit. Between BeginBatch and CommitBatch every method above is
+  // still all-or-nothing on its own (a failed one undoes only itself), but
+  // they become durable together, with one sync instead of one each. If
+  // CommitBatch fails, or after RollbackBatch, none of them happened and
+  // the caller redoes them one by one. Batches do not nest.
+  virtual Result<void> BeginBatch() = 0;
+  virtual Result<void> CommitBatch() = 0;
+  virtual void RollbackBatch() = 0;
 };
 
 }  // namespace tributary::storage

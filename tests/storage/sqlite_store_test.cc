@@ -242,6 +242,87 @@ TEST(SqliteStoreTest, FailureInjectedAtTheLastStepRollsBackItems) {
   EXPECT_EQ(*store->CountItems(feed), 2);
 }
 
+// Group commit: units inside a batch are invisible to other connections
+// until CommitBatch, and a failed unit undoes only itself.
+TEST(SqliteStoreTest, BatchCommitsUnitsTogetherAndAFailedUnitUndoesOnlyItself) {
+  const auto path = (TestDir() / "db.sqlite").string();
+  auto store = std::move(SqliteStore::Open(path)).value();
+  const FeedId one = *store->EnsureFeed("one", "u1");
+  const FeedId two = *store->EnsureFeed("two", "u2");
+  ASSERT_TRUE(store->BeginBatch());
+  EXPECT_FALSE(store->BeginBatch());  // batches do not nest
+  DocumentChanges first;
+  first.inserts = {MakeItem("a", 1), MakeItem("b", 2)};
+  first.state.etag = "one-etag";
+  ASSERT_TRUE(store->CommitDocument(one, first));
+  DocumentChanges broken;
+  broken.inserts = {MakeItem("c", 3), MakeItem("c", 4)};  // the second collides
+  broken.state.etag = "broken-etag";
+  ASSERT_FALSE(store->CommitDocument(two, broken));
+  // Inside the batch, this connection sees its own committed units.
+  EXPECT_EQ(*store->CountItems(one), 2);
+  EXPECT_EQ(*store->CountItems(two), 0);
+  {
+    SQLite::Database other(path, SQLite::OPEN_READONLY);
+    EXPECT_EQ(other.execAndGet("SELECT COUNT(*) FROM items").getInt(), 0);
+  }
+  ASSERT_TRUE(store->CommitBatch());
+  SQLite::Database other(path, SQLite::OPEN_READONLY);
+  EXPECT_EQ(other.execAndGet("SELECT COUNT(*) FROM items").getInt(), 2);
+  EXPECT_EQ(store->LoadFeedState(one)->etag, "one-etag");
+  EXPECT_EQ(store->LoadFeedState(two)->etag, "");
+  EXPECT_FALSE(store->CommitBatch());  // no batch open any more
+}
+
+TEST(SqliteStoreTest, RolledBackBatchLeavesNothing) {
+  auto store = OpenMemory();
+  const FeedId feed = *store->EnsureFeed("k", "u");
+  ASSERT_TRUE(store->BeginBatch());
+  DocumentChanges changes;
+  changes.inserts = {MakeItem("a", 1)};
+  ASSERT_TRUE(store->CommitDocument(feed, changes));
+  FeedState state;
+  state.etag = "gone";
+  ASSERT_TRUE(store->SaveFeedState(feed, state));
+  store->RollbackBatch();
+  EXPECT_EQ(*store->CountItems(feed), 0);
+  EXPECT_EQ(store->LoadFeedState(feed)->etag, "");
+  // The store works on its own again.
+  ASSERT_TRUE(store->CommitDocument(feed, changes));
+  EXPECT_EQ(*store->CountItems(feed), 1);
+}
+
+// A full disk makes SQLite roll back the whole transaction by itself: the
+// batch must then report failure so the caller redoes its units.
+TEST(SqliteStoreTest, BatchThatSqliteRolledBackFailsToCommit) {
+  const auto path = (TestDir() / "db.sqlite").string();
+  SqliteOptions options;
+  options.max_pages = 40;
+  auto store = std::move(SqliteStore::Open(path, options)).value();
+  const FeedId feed = *store->EnsureFeed("k", "u");
+  ASSERT_TRUE(store->BeginBatch());
+  DocumentChanges small;
+  small.inserts = {MakeItem("a", 1)};
+  ASSERT_TRUE(store->CommitDocument(feed, small));
+  DocumentChanges big;
+  for (int i = 0; i < 200; ++i) {
+    ItemRecord r = MakeItem("k" + std::to_string(i), i);
+    r.content = std::string(4000, 'x');
+    big.inserts.push_back(std::move(r));
+  }
+  auto result = store->CommitDocument(feed, big);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, ErrorCode::kStorageFull);
+  // SQLite ended the transaction on SQLITE_FULL: the batch, the small unit
+  // included, is gone, and saying so lets the caller store it again.
+  auto committed = store->CommitBatch();
+  ASSERT_FALSE(committed);
+  EXPECT_THAT(committed.error().message, HasSubstr("rolled back"));
+  EXPECT_EQ(*store->CountItems(feed), 0);
+  ASSERT_TRUE(store->CommitDocument(feed, small));
+  EXPECT_EQ(*store->CountItems(feed), 1);
+}
+
 TEST(SqliteStoreTest, QueriesNewestFirstAcrossFeedsAndFeedSets) {
   auto store = OpenMemory();
   const FeedId f1 = *store->EnsureFeed("1", "u1");
