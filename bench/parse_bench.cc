@@ -8,6 +8,9 @@
 // Prints both throughputs and their ratio (goal: >= 0.5).
 //
 //   parse_bench [total_megabytes=200] [repetitions=3] [relative_link_percent=5]
+//   parse_bench --big [megabytes=50]   (peak memory of parsing one big feed)
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -15,6 +18,7 @@
 #include <cstdlib>
 #include <pugixml.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "feeds/parser.h"
@@ -85,28 +89,37 @@ std::string Body(Random& random, bool escaped, int index) {
   return out;
 }
 
+std::string RssHead(Random& random) {
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" "
+         "xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" "
+         "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
+         "xmlns:atom=\"http://www.w3.org/2005/Atom\">"
+         "<channel><title>" +
+         Words(random, 3) +
+         "</title><link>https://example.com/</link>"
+         "<description>" +
+         Words(random, 8) +
+         "</description><language>zh-cn</language>"
+         "<lastBuildDate>Mon, 09 May 2022 03:00:00 GMT</lastBuildDate><ttl>5</ttl>\n";
+}
+
+constexpr const char* kRssTail = "</channel></rss>\n";
+
+void AppendRssItem(Random& random, int i, std::string* out) {
+  std::string& doc = *out;
+  doc += "<item><title>" + Words(random, 6) + "</title><link>https://example.com/p/" +
+         std::to_string(i) + "</link><guid isPermaLink=\"false\">id-" + std::to_string(i) +
+         "</guid><pubDate>Mon, 09 May 2022 02:48:24 +0800</pubDate><dc:creator>" +
+         Words(random, 2) + "</dc:creator><category>" + Words(random, 1) +
+         "</category><description>" + Body(random, true, i) + "</description>";
+  if (i % 2 == 0) doc += "<content:encoded>" + Body(random, false, i) + "</content:encoded>";
+  doc += "</item>\n";
+}
+
 std::string Rss(Random& random, int items) {
-  std::string doc =
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" "
-      "xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" "
-      "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:atom=\"http://www.w3.org/2005/Atom\">"
-      "<channel><title>" +
-      Words(random, 3) +
-      "</title><link>https://example.com/</link>"
-      "<description>" +
-      Words(random, 8) +
-      "</description><language>zh-cn</language>"
-      "<lastBuildDate>Mon, 09 May 2022 03:00:00 GMT</lastBuildDate><ttl>5</ttl>\n";
-  for (int i = 0; i < items; ++i) {
-    doc += "<item><title>" + Words(random, 6) + "</title><link>https://example.com/p/" +
-           std::to_string(i) + "</link><guid isPermaLink=\"false\">id-" + std::to_string(i) +
-           "</guid><pubDate>Mon, 09 May 2022 02:48:24 +0800</pubDate><dc:creator>" +
-           Words(random, 2) + "</dc:creator><category>" + Words(random, 1) +
-           "</category><description>" + Body(random, true, i) + "</description>";
-    if (i % 2 == 0) doc += "<content:encoded>" + Body(random, false, i) + "</content:encoded>";
-    doc += "</item>\n";
-  }
-  return doc + "</channel></rss>\n";
+  std::string doc = RssHead(random);
+  for (int i = 0; i < items; ++i) AppendRssItem(random, i, &doc);
+  return doc + kRssTail;
 }
 
 std::string Atom(Random& random, int entries) {
@@ -176,9 +189,64 @@ double Seconds(std::chrono::steady_clock::duration d) {
   return std::chrono::duration<double>(d).count();
 }
 
+double PeakRssMegabytes() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
+}
+
+// Peak memory of one ParseFeed call on a single big RSS document, as a
+// multiple of the document's size. The document is generated into one
+// buffer reserved up front, so that generating it does not raise the
+// high-water mark; the mark is then reset (Linux: /proc/self/clear_refs)
+// so that what is reported is the parse with the input in memory.
+int BigFeed(double megabytes) {
+  Random random(0x6269676665656421ULL);
+  const auto target = static_cast<std::size_t>(megabytes * 1024 * 1024);
+  std::string doc;
+  doc.reserve(target + (1 << 20));
+  doc += RssHead(random);
+  int items = 0;
+  while (doc.size() < target) AppendRssItem(random, items++, &doc);
+  doc += kRssTail;
+  const double input_mb = static_cast<double>(doc.size()) / (1024.0 * 1024.0);
+  bool reset = false;
+  if (std::FILE* refs = std::fopen("/proc/self/clear_refs", "w")) {
+    reset = std::fputs("5", refs) >= 0;
+    reset = std::fclose(refs) == 0 && reset;
+  }
+  const double before_mb = PeakRssMegabytes();
+  tributary::feeds::ParseOptions options;
+  options.feed_url = "https://example.com/feed.xml";
+  auto start = std::chrono::steady_clock::now();
+  auto parsed = tributary::feeds::ParseFeed(doc, options);
+  double seconds = Seconds(std::chrono::steady_clock::now() - start);
+  const double peak_mb = PeakRssMegabytes();
+  if (!parsed) {
+    std::fprintf(stderr, "parse failed: %s\n", parsed.error().ToString().c_str());
+    return 1;
+  }
+  std::size_t output = 0;
+  for (const tributary::feeds::ParsedItem& item : parsed->items) {
+    output += item.id.size() + item.title.size() + item.link.size() + item.author.size() +
+              item.summary.size() + item.content.size();
+    for (const std::string& category : item.categories) output += category.size();
+  }
+  std::printf("big feed: %.1f MB, %d items, parsed in %.2f s (%.1f MB/s); %.1f MB of item text\n",
+              input_mb, items, seconds, input_mb / seconds,
+              static_cast<double>(output) / (1024.0 * 1024.0));
+  std::printf("peak RSS before the parse %.1f MB%s, during it %.1f MB\n", before_mb,
+              reset ? "" : " (high-water mark not reset)", peak_mb);
+  std::printf("peak memory: %.2fx the input, input included (goal < 4)\n", peak_mb / input_mb);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string_view(argv[1]) == "--big") {
+    return BigFeed(argc > 2 ? std::atof(argv[2]) : 50.0);
+  }
   double target_mb = argc > 1 ? std::atof(argv[1]) : 200.0;
   int repetitions = argc > 2 ? std::max(1, std::atoi(argv[2])) : 3;
   if (argc > 3) g_relative_percent = std::atoi(argv[3]);

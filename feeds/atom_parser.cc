@@ -19,14 +19,14 @@ std::string PersonName(pugi::xml_node person, ParseContext& ctx) {
     QName q = ctx.names().Resolve(child);
     if (!IsAtom(q.ns)) continue;
     if (q.local == "name" && name.empty())
-      name = ctx.PlainText(NodeText(child));
+      name = ctx.PlainTextOf(child);
     else if (q.local == "email" && email.empty())
-      email = ctx.PlainText(NodeText(child));
+      email = ctx.PlainTextOf(child);
     else if ((q.local == "uri" || q.local == "url") && uri.empty()) {
-      uri = ctx.PlainText(NodeText(child));
+      uri = ctx.PlainTextOf(child);
     }
   }
-  if (name.empty() && !HasElementChildren(person)) name = ctx.PlainText(NodeText(person));
+  if (name.empty() && !HasElementChildren(person)) name = ctx.PlainTextOf(person);
   if (!name.empty()) return name;
   return email.empty() ? uri : email;
 }
@@ -94,7 +94,7 @@ ParsedItem ReadEntry(pugi::xml_node entry, int index, ParseContext& ctx) {
       if (local == "creator" && !author)
         author = child;
       else if (local == "subject")
-        item.categories.push_back(ctx.PlainText(NodeText(child)));
+        item.categories.push_back(ctx.PlainTextOf(child));
       continue;
     }
     if (!IsAtom(q.ns)) continue;
@@ -115,7 +115,7 @@ ParsedItem ReadEntry(pugi::xml_node entry, int index, ParseContext& ctx) {
     else if (local == "category") {
       std::string_view label = Attribute(child, "label");
       std::string text = ctx.PlainText(label.empty() ? Attribute(child, "term") : label);
-      if (text.empty()) text = ctx.PlainText(NodeText(child));  // Atom 0.3 / sloppy
+      if (text.empty()) text = ctx.PlainTextOf(child);  // Atom 0.3 / sloppy
       item.categories.push_back(std::move(text));
     } else if (local == "link") {
       std::string_view rel = TrimView(Attribute(child, "rel"));
@@ -131,14 +131,14 @@ ParsedItem ReadEntry(pugi::xml_node entry, int index, ParseContext& ctx) {
     }
   }
   if (title) item.title = ctx.PlainText(TextConstructText(title));
-  if (id) item.id = ctx.PlainText(NodeText(id));
+  if (id) item.id = ctx.PlainTextOf(id);
   if (alternate) {
     std::optional<UrlResolver> link_base;
     item.link = ctx.Url(Attribute(alternate, "href"), BaseOf(alternate, ctx, base, &link_base));
   }
   if (author) item.author = PersonName(author, ctx);
-  if (published) item.published = ctx.Date(NodeText(published), where);
-  if (updated) item.updated = ctx.Date(NodeText(updated), where);
+  if (published) item.published = ctx.DateOf(published, where);
+  if (updated) item.updated = ctx.DateOf(updated, where);
   if (summary) {
     std::optional<UrlResolver> summary_base;
     item.summary = ctx.Html(TextConstructHtml(summary), BaseOf(summary, ctx, base, &summary_base),
@@ -220,10 +220,10 @@ void ParseAtom(pugi::xml_node root, ParseContext& ctx, ParsedFeed* out) {
   ctx.UseLinkAsBase(feed.link);
   if (title) feed.title = ctx.PlainText(TextConstructText(title));
   if (subtitle) feed.subtitle = ctx.PlainText(TextConstructText(subtitle));
-  if (id) feed.id = ctx.PlainText(NodeText(id));
+  if (id) feed.id = ctx.PlainTextOf(id);
   if (author) feed.author = PersonName(author, ctx);
-  if (updated) feed.updated = ctx.Date(NodeText(updated), "feed");
-  if (generator) feed.generator = ctx.PlainText(NodeText(generator));
+  if (updated) feed.updated = ctx.DateOf(updated, "feed");
+  if (generator) feed.generator = ctx.PlainTextOf(generator);
   out->items.reserve(entries.size());
   int index = 0;
   for (pugi::xml_node entry : entries) out->items.push_back(ReadEntry(entry, ++index, ctx));

@@ -2,6 +2,10 @@
 
 #include <iconv.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -348,7 +352,101 @@ std::string_view XmlDeclaredEncoding(std::string_view document) {
   return decl.substr(pos + 1, end - pos - 1);
 }
 
-std::size_t CountInvalidUtf8(std::string_view text, bool* has_controls) {
+namespace {
+
+#if defined(__SSE2__)
+// One bit per byte of a 64-byte block: the results of a comparison of its
+// four 16-byte lanes.
+template <typename Compare>
+std::uint64_t BlockMask(const __m128i (&lanes)[4], Compare compare) {
+  std::uint64_t mask = 0;
+  for (int k = 0; k < 4; ++k) {
+    auto bits = static_cast<std::uint32_t>(_mm_movemask_epi8(compare(lanes[k])));
+    mask |= static_cast<std::uint64_t>(bits) << (16 * k);
+  }
+  return mask;
+}
+
+// True when `text` is valid UTF-8; then sets *has_controls as
+// CountInvalidUtf8 does. Mixed CJK and Latin text defeats any byte-wise
+// ASCII fast path (a branch per word), so whole 64-byte blocks are
+// classified at once and checked with bit arithmetic: every continuation
+// byte must be one that a lead byte before it asks for, and vice versa.
+// Leads whose second byte has a narrower range (E0, ED, F0, F4) are rare
+// and checked one by one.
+bool IsValidUtf8Blocks(std::string_view text, bool* has_controls) {
+  const auto* data = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  std::uint64_t carry = 0;  // continuation bytes the previous block asked for
+  unsigned char tail[64];
+  for (std::size_t i = 0; i < n; i += 64) {
+    const unsigned char* block = data + i;
+    if (n - i < 64) {
+      // Spaces: valid, not controls, and not the continuation a cut
+      // sequence at the end would need.
+      std::memset(tail, ' ', sizeof tail);
+      std::memcpy(tail, block, n - i);
+      block = tail;
+    }
+    __m128i lanes[4];
+    for (int k = 0; k < 4; ++k) {
+      lanes[k] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * k));
+    }
+    const std::uint64_t high = BlockMask(lanes, [](__m128i v) { return v; });
+    // Signed bytes below 0x20 are the C0 controls and all bytes >= 0x80.
+    std::uint64_t controls =
+        BlockMask(lanes,
+                  [](__m128i v) {
+                    return _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+                                        _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
+                  }) &
+        ~high;
+    for (; controls != 0; controls &= controls - 1) {
+      unsigned char c = block[__builtin_ctzll(controls)];
+      if (c != '\t' && c != '\n' && c != '\r') *has_controls = true;
+    }
+    if (high == 0 && carry == 0) continue;
+    auto signed_at_least = [&](int lowest) {
+      return BlockMask(lanes,
+                       [lowest](__m128i v) {
+                         return _mm_cmpgt_epi8(v, _mm_set1_epi8(static_cast<char>(lowest - 1)));
+                       }) &
+             high;
+    };
+    // In signed terms 0x80..0xBF are -128..-65 and every lead is above.
+    const std::uint64_t continuation =
+        BlockMask(lanes, [](__m128i v) { return _mm_cmplt_epi8(v, _mm_set1_epi8(-64)); });
+    const std::uint64_t from_c2 = signed_at_least(0xC2 - 256);
+    const std::uint64_t from_e0 = signed_at_least(0xE0 - 256);
+    const std::uint64_t from_f0 = signed_at_least(0xF0 - 256);
+    const std::uint64_t from_f5 = signed_at_least(0xF5 - 256);
+    const std::uint64_t leads = from_c2 & ~from_f5;   // C2..F4
+    const std::uint64_t leads3 = from_e0 & ~from_f5;  // E0..F4: 3 or 4 bytes
+    const std::uint64_t leads4 = from_f0 & ~from_f5;  // F0..F4
+    const std::uint64_t bad_leads = (high & ~continuation & ~from_c2) | from_f5;  // C0 C1 F5..FF
+    const std::uint64_t wanted = (leads << 1) | (leads3 << 2) | (leads4 << 3) | carry;
+    if (bad_leads != 0 || wanted != continuation) return false;
+    carry = (leads >> 63) | (leads3 >> 62) | (leads4 >> 61);
+    std::uint64_t narrow = BlockMask(lanes, [](__m128i v) {
+      __m128i e0_ed = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0xE0))),
+                                   _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0xED))));
+      __m128i f0_f4 = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0xF0))),
+                                   _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0xF4))));
+      return _mm_or_si128(e0_ed, f0_f4);
+    });
+    for (; narrow != 0; narrow &= narrow - 1) {
+      std::size_t at = i + static_cast<std::size_t>(__builtin_ctzll(narrow));
+      // A sequence cut by the end was caught above; here the bytes exist.
+      if (at + 1 < n && ValidSequenceLength(data + at, n - at) == 0) return false;
+    }
+  }
+  return carry == 0;
+}
+#endif
+
+// Byte by byte; exact count of the bytes that are not part of a valid
+// sequence.
+std::size_t CountInvalidUtf8Bytes(std::string_view text, bool* has_controls) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   std::size_t n = text.size();
   std::size_t i = 0;
@@ -399,6 +497,20 @@ std::size_t CountInvalidUtf8(std::string_view text, bool* has_controls) {
     }
   }
   return bad;
+}
+
+}  // namespace
+
+std::size_t CountInvalidUtf8(std::string_view text, bool* has_controls) {
+#if defined(__SSE2__)
+  // Short field values are done sooner byte by byte than padded to a block.
+  bool controls = false;
+  if (text.size() >= 64 && IsValidUtf8Blocks(text, &controls)) {
+    if (controls) *has_controls = true;
+    return 0;
+  }
+#endif
+  return CountInvalidUtf8Bytes(text, has_controls);
 }
 
 std::string CleanUtf8(std::string_view text) {

@@ -129,6 +129,21 @@ std::optional<Timestamp> ParseContext::Date(std::string_view raw, std::string_vi
   return date;
 }
 
+std::string ParseContext::PlainTextOf(pugi::xml_node node) const {
+  std::string storage;
+  return PlainText(NodeTextView(node, &storage));
+}
+
+std::string ParseContext::UrlOf(pugi::xml_node node, const UrlResolver& base) const {
+  std::string storage;
+  return Url(NodeTextView(node, &storage), base);
+}
+
+std::optional<Timestamp> ParseContext::DateOf(pugi::xml_node node, std::string_view where) {
+  std::string storage;
+  return Date(NodeTextView(node, &storage), where);
+}
+
 std::optional<UrlResolver> ParseContext::XmlBaseFor(pugi::xml_node node) const {
   std::vector<std::string_view> chain;
   for (pugi::xml_node n = node; n && n.type() == pugi::node_element; n = n.parent()) {

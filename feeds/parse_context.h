@@ -40,6 +40,11 @@ class ParseContext {
   // The feed date in `raw`; warns naming `where` when it cannot be read.
   std::optional<Timestamp> Date(std::string_view raw, std::string_view where);
 
+  // The same, of an element's text (NodeText), without copying it first.
+  std::string PlainTextOf(pugi::xml_node node) const;
+  std::string UrlOf(pugi::xml_node node, const UrlResolver& base) const;
+  std::optional<Timestamp> DateOf(pugi::xml_node node, std::string_view where);
+
   // The base for `node`: xml:base attributes from the root down to `node`
   // applied over base(); nullopt when there are none.
   std::optional<UrlResolver> XmlBaseFor(pugi::xml_node node) const;

@@ -141,10 +141,10 @@ std::string AtomPersonName(pugi::xml_node person, ParseContext& ctx) {
   for (pugi::xml_node child : person.children()) {
     if (child.type() != pugi::node_element) continue;
     QName q = ctx.names().Resolve(child);
-    if (q.local == "name" && name.empty()) name = ctx.PlainText(NodeText(child));
-    if (q.local == "email" && email.empty()) email = ctx.PlainText(NodeText(child));
+    if (q.local == "name" && name.empty()) name = ctx.PlainTextOf(child);
+    if (q.local == "email" && email.empty()) email = ctx.PlainTextOf(child);
   }
-  if (name.empty() && !HasElementChildren(person)) name = ctx.PlainText(NodeText(person));
+  if (name.empty() && !HasElementChildren(person)) name = ctx.PlainTextOf(person);
   return name.empty() ? email : name;
 }
 
@@ -173,34 +173,34 @@ ParsedItem BuildItem(pugi::xml_node item_node, const ItemNodes& n, int index, bo
   std::string where = "item " + std::to_string(index);
 
   pugi::xml_node title = n.title ? n.title : n.dc_title;
-  if (title) item.title = ctx.PlainText(NodeText(title));
+  if (title) item.title = ctx.PlainTextOf(title);
 
-  if (n.guid) item.id = ctx.PlainText(NodeText(n.guid));
-  if (item.id.empty() && n.dc_identifier) item.id = ctx.PlainText(NodeText(n.dc_identifier));
+  if (n.guid) item.id = ctx.PlainTextOf(n.guid);
+  if (item.id.empty() && n.dc_identifier) item.id = ctx.PlainTextOf(n.dc_identifier);
   if (item.id.empty() && rdf) item.id = ctx.PlainText(Attribute(item_node, "rdf:about"));
 
-  if (n.orig_link) item.link = ctx.Url(NodeText(n.orig_link), base);
-  if (item.link.empty() && n.link) item.link = ctx.Url(NodeText(n.link), base);
+  if (n.orig_link) item.link = ctx.UrlOf(n.orig_link, base);
+  if (item.link.empty() && n.link) item.link = ctx.UrlOf(n.link, base);
   if (item.link.empty() && n.atom_link) item.link = ctx.Url(Attribute(n.atom_link, "href"), base);
   if (item.link.empty() && n.guid && !NameIs(TrimView(Attribute(n.guid, "isPermaLink")), "false") &&
       HasScheme(item.id) && item.id.starts_with("http")) {
     item.link = item.id;
   }
 
-  if (n.author) item.author = AuthorDisplayName(ctx.PlainText(NodeText(n.author)));
-  if (item.author.empty() && n.dc_creator) item.author = ctx.PlainText(NodeText(n.dc_creator));
+  if (n.author) item.author = AuthorDisplayName(ctx.PlainTextOf(n.author));
+  if (item.author.empty() && n.dc_creator) item.author = ctx.PlainTextOf(n.dc_creator);
   if (item.author.empty() && n.atom_author) item.author = AtomPersonName(n.atom_author, ctx);
   if (item.author.empty() && n.itunes_author) {
-    item.author = ctx.PlainText(NodeText(n.itunes_author));
+    item.author = ctx.PlainTextOf(n.itunes_author);
   }
 
   pugi::xml_node published = n.pub_date    ? n.pub_date
                              : n.dc_date   ? n.dc_date
                              : n.dc_issued ? n.dc_issued
                                            : n.atom_published;
-  if (published) item.published = ctx.Date(NodeText(published), where);
+  if (published) item.published = ctx.DateOf(published, where);
   pugi::xml_node updated = n.atom_updated ? n.atom_updated : n.dc_modified;
-  if (updated) item.updated = ctx.Date(NodeText(updated), where);
+  if (updated) item.updated = ctx.DateOf(updated, where);
 
   pugi::xml_node summary = n.description      ? n.description
                            : n.itunes_summary ? n.itunes_summary
@@ -217,7 +217,7 @@ ParsedItem BuildItem(pugi::xml_node item_node, const ItemNodes& n, int index, bo
   }
 
   for (pugi::xml_node category : n.categories) {
-    std::string text = ctx.PlainText(NodeText(category));
+    std::string text = ctx.PlainTextOf(category);
     if (!text.empty() &&
         std::find(item.categories.begin(), item.categories.end(), text) == item.categories.end()) {
       item.categories.push_back(std::move(text));
@@ -347,23 +347,23 @@ void ReadChannel(pugi::xml_node channel, ParseContext& ctx, ParsedFeed* out,
     }
   }
   std::optional<UrlResolver> own_base = ctx.XmlBaseFor(channel);
-  if (link) feed.link = ctx.Url(NodeText(link), own_base ? *own_base : ctx.base());
+  if (link) feed.link = ctx.UrlOf(link, own_base ? *own_base : ctx.base());
   if (feed.link.empty() && atom_link) {
     feed.link = ctx.Url(Attribute(atom_link, "href"), own_base ? *own_base : ctx.base());
   }
   ctx.UseLinkAsBase(feed.link);
   pugi::xml_node t = title ? title : dc_title;
-  if (t) feed.title = ctx.PlainText(NodeText(t));
+  if (t) feed.title = ctx.PlainTextOf(t);
   pugi::xml_node d = description ? description : itunes_subtitle;
-  if (d) feed.subtitle = ctx.PlainText(NodeText(d));
+  if (d) feed.subtitle = ctx.PlainTextOf(d);
   pugi::xml_node lang = language ? language : dc_language;
-  if (lang) feed.language = ctx.PlainText(NodeText(lang));
-  if (editor) feed.author = AuthorDisplayName(ctx.PlainText(NodeText(editor)));
-  if (feed.author.empty() && dc_creator) feed.author = ctx.PlainText(NodeText(dc_creator));
-  if (feed.author.empty() && itunes_author) feed.author = ctx.PlainText(NodeText(itunes_author));
+  if (lang) feed.language = ctx.PlainTextOf(lang);
+  if (editor) feed.author = AuthorDisplayName(ctx.PlainTextOf(editor));
+  if (feed.author.empty() && dc_creator) feed.author = ctx.PlainTextOf(dc_creator);
+  if (feed.author.empty() && itunes_author) feed.author = ctx.PlainTextOf(itunes_author);
   pugi::xml_node date = last_build ? last_build : pub_date ? pub_date : dc_date;
-  if (date) feed.updated = ctx.Date(NodeText(date), "channel");
-  if (generator) feed.generator = ctx.PlainText(NodeText(generator));
+  if (date) feed.updated = ctx.DateOf(date, "channel");
+  if (generator) feed.generator = ctx.PlainTextOf(generator);
   if (update_period || update_frequency) {
     Seconds period = update_period ? PeriodSeconds(NodeText(update_period)).value_or(Seconds{86400})
                                    : Seconds{86400};

@@ -35,6 +35,10 @@ class UrlResolver {
  private:
   std::string base_;
   void* handle_ = nullptr;  // CURLU*, kept opaque so callers need no curl.h
+  // The last relative reference resolved and its result: an item's summary
+  // and content mostly hold the same links, and curl takes a microsecond.
+  mutable std::string last_ref_;
+  mutable std::string last_result_;
 };
 
 // `html` with relative href/src/poster attribute values made absolute

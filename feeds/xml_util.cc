@@ -178,10 +178,18 @@ bool HasElementChildren(pugi::xml_node node) {
 }
 
 std::string NodeText(pugi::xml_node node) {
+  std::string out;
+  std::string_view text = NodeTextView(node, &out);
+  if (text.data() != out.data()) out.assign(text);
+  return out;
+}
+
+std::string_view NodeTextView(pugi::xml_node node, std::string* storage) {
   pugi::xml_node first = node.first_child();
   if (!first) return {};
   if (!first.next_sibling() && IsTextNode(first)) return first.value();
-  std::string out;
+  std::string& out = *storage;
+  out.clear();
   // Iterative pre-order walk of the subtree: document order, any depth.
   pugi::xml_node current = first;
   while (current) {

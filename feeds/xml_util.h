@@ -67,6 +67,9 @@ class NameResolver {
 // The character data of `node`: its text and CDATA children joined; when
 // it has child elements, the text of all descendants.
 std::string NodeText(pugi::xml_node node);
+// NodeText without a copy when the text is a single text or CDATA child
+// (the common case); otherwise it is joined into *storage.
+std::string_view NodeTextView(pugi::xml_node node, std::string* storage);
 // The direct character data, without copying when there is a single text
 // or CDATA child (the common case).
 std::string_view SimpleText(pugi::xml_node node);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -139,6 +140,79 @@ TEST(CharsetTest, CleanUtf8KeepsValidTextAndReplacesTheRest) {
   EXPECT_EQ(CleanUtf8("\xF4\x90\x80\x80"), "\xEF\xBF\xBD");  // > U+10FFFF
   EXPECT_EQ(CleanUtf8("\xEF\xBF\xBE"), "\xEF\xBF\xBD");      // noncharacter U+FFFE
   EXPECT_EQ(CleanUtf8(std::string_view("a\0b", 3)), "ab");
+}
+
+// A plain reading of RFC 3629's table, to check the block-wise validator
+// against on many random strings, with sequences across 64-byte blocks.
+bool ReferenceValidUtf8(const std::string& s) {
+  std::size_t i = 0;
+  const auto at = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  while (i < s.size()) {
+    const unsigned char c = at(i);
+    std::size_t length = 0;
+    unsigned char low = 0x80, high = 0xBF;
+    if (c < 0x80) {
+      length = 1;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      length = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      length = 3;
+      if (c == 0xE0) low = 0xA0;
+      if (c == 0xED) high = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      length = 4;
+      if (c == 0xF0) low = 0x90;
+      if (c == 0xF4) high = 0x8F;
+    } else {
+      return false;
+    }
+    if (i + length > s.size()) return false;
+    for (std::size_t k = 1; k < length; ++k) {
+      const unsigned char next = at(i + k);
+      if (next < (k == 1 ? low : 0x80) || next > (k == 1 ? high : 0xBF)) return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
+TEST(CharsetTest, BlockwiseValidationAgreesWithTheTable) {
+  const std::vector<std::string> pieces = {"a",
+                                           "abc def ",
+                                           "\n",
+                                           "\xc3\xa9",
+                                           "\xe6\x97\xa5",
+                                           "\xf0\x9f\x98\x80",
+                                           "\xe0\xa0\x80",
+                                           "\xe0\x9f\xbf",
+                                           "\xed\x9f\xbf",
+                                           "\xed\xa0\x80",
+                                           "\xf4\x8f\xbf\xbf",
+                                           "\xf4\x90\x80\x80",
+                                           "\xc0\x80",
+                                           "\xc2\x80",
+                                           "\xf5\x80\x80\x80",
+                                           "\xff",
+                                           "\x80",
+                                           "\xe6\x97",
+                                           "\xc3",
+                                           "0123456789abcdef0123456789abcdef"};
+  std::mt19937 random(42);
+  int invalid = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string s;
+    const int count = static_cast<int>(random() % 80);
+    for (int k = 0; k < count; ++k) {
+      // Mostly valid pieces, so that long valid runs reach the block path.
+      const std::size_t pick = random() % 100 < 90 ? random() % 6 : random() % pieces.size();
+      s += pieces[pick];
+    }
+    bool controls = false;
+    const bool valid = CountInvalidUtf8(s, &controls) == 0;
+    ASSERT_EQ(valid, ReferenceValidUtf8(s)) << ::testing::PrintToString(s);
+    if (!valid) ++invalid;
+  }
+  EXPECT_GT(invalid, 1000);  // both kinds were exercised
 }
 
 }  // namespace

@@ -48,5 +48,35 @@ TEST(UrlTest, AbsolutizesHtmlAttributesOnly) {
   EXPECT_EQ(AbsolutizeHtmlUrls("text only, href=nothing", base), "text only, href=nothing");
 }
 
+// Ordinary markup is handled by a tokenizer-only fast path, the rest by
+// gumbo's tree; either way the result is what an HTML5 parser sees.
+TEST(UrlTest, AbsolutizesAsAnHtml5ParserReadsTheMarkup) {
+  UrlResolver base("https://example.org/blog/");
+  struct Case {
+    const char* html;
+    const char* expected;
+  };
+  const Case cases[] = {
+      // Comments and a '>' inside a quoted value hide nothing / end nothing.
+      {"<!-- <a href=c> --><a href=d>",
+       "<!-- <a href=c> --><a href=\"https://example.org/blog/d\">"},
+      {"<a title=\">\" href=e>", "<a title=\">\" href=\"https://example.org/blog/e\">"},
+      // A repeated attribute: the first one counts, the second is ignored.
+      {"<a href=f href=g>", "<a href=\"https://example.org/blog/f\" href=g>"},
+      // Script text is not markup; a tag cut by the end is no tag.
+      {"<script>s='<a href=h>'</script>", "<script>s='<a href=h>'</script>"},
+      {"<p>x<a href=i", "<p>x<a href=i"},
+      // Table and foreign content go through gumbo's tree builder.
+      {"<table><tr><td><img src=j></td></tr></table>",
+       "<table><tr><td><img src=\"https://example.org/blog/j\"></td></tr></table>"},
+      // Whitespace, case and slashes as the tokenizer reads them.
+      {"<IMG\nSRC = 'k' />", "<IMG\nSRC = \"https://example.org/blog/k\" />"},
+      {"<img/src=l>", "<img/src=\"https://example.org/blog/l\">"},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(AbsolutizeHtmlUrls(c.html, base), c.expected) << c.html;
+  }
+}
+
 }  // namespace
 }  // namespace tributary::feeds
