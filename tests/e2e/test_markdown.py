@@ -53,7 +53,7 @@ class MarkdownExportTest(TributaryTestCase):
             expected = f.read().strip(b"\r\n")
         got = read_post(post)
         if got != expected:
-#Name the first differing line : a 10 KB diff of Chinese text is unreadable.
+            # Name the first differing line: a 10 KB diff of Chinese text is unreadable.
             for number, (a, b) in enumerate(zip(got.split(b"\n"), expected.split(b"\n")), 1):
                 if a != b:
                     self.fail("line %d differs:\n got      %r\n expected %r" % (number, a, b))
@@ -62,13 +62,13 @@ class MarkdownExportTest(TributaryTestCase):
     def test_utf8_feed_gives_the_expected_post(self):
         _, post = self.export("sina-finance-china.rss.xml", "application/rss+xml; charset=utf-8")
         self.assert_expected_post(post)
-#The name is date + readable CJK slug, never a path outside the folder.
+        # The name is date + readable CJK slug, never a path outside the folder.
         name = os.path.basename(post)
         self.assertTrue(name.startswith("2022-05-09-"), name)
         self.assertIn("教育部", name)
 
     def test_gb2312_labelled_copy_gives_the_same_post(self):
-#Served the way Chinese sites do : text / xml with the wrong, narrower label.
+        # Served the way Chinese sites do: text/xml with the wrong, narrower label.
         _, post = self.export("sina-finance-china.gb2312-label.rss.xml",
                               "text/xml; charset=gb2312")
         self.assert_expected_post(post)
@@ -77,8 +77,8 @@ class MarkdownExportTest(TributaryTestCase):
         config, post = self.export("sina-finance-china.rss.xml", "application/rss+xml")
         before = os.stat(post).st_mtime_ns
         time.sleep(0.05)
-#Same item, other bytes(so another ETag) : a full fetch, not a 304,
-#and the item goes through ingest and export again.
+        # Same item, other bytes (so another ETag): a full fetch, not a 304,
+        # and the item goes through ingest and export again.
         with open(os.path.join(HEXO, "sina-finance-china.rss.xml"), "rb") as f:
             self.server.serve("/sina.xml", f.read() + b"\n", "application/rss+xml")
         result = self.run_tributary("poll", "-c", config)
@@ -89,8 +89,8 @@ class MarkdownExportTest(TributaryTestCase):
 
     def test_a_file_it_did_not_write_is_never_overwritten(self):
         _, post = self.export("sina-finance-china.rss.xml", "application/rss+xml")
-#Start over(no database, no record of what was written), with the
-#blog owner's own file where the post would go.
+        # Start over (no database, no record of what was written), with the
+        # blog owner's own file where the post would go.
         shutil.rmtree(self.path("var"))
         shutil.rmtree(self.path("blog"))
         os.makedirs(os.path.dirname(post))
@@ -111,14 +111,14 @@ class MarkdownExportTest(TributaryTestCase):
         config = self.config("/sina.xml", extra)
         result = self.run_tributary("poll", "-c", config)
         self.assertEqual(result.returncode, 0, result.stderr.decode())
-        with open(marker)
-as f : self.assertEqual(f.read(), "run\n")
-#Nothing new on the second round(304) : the command does not run again.
-           result = self.run_tributary("poll", "-c",
-                                       config) self.assertEqual(result.returncode, 0,
-                                                                result.stderr.decode()) with
-                    open(marker)
-as f : self.assertEqual(f.read(), "run\n")
+        with open(marker) as f:
+            self.assertEqual(f.read(), "run\n")
+        # Nothing new on the second round (304): the command does not run again.
+        result = self.run_tributary("poll", "-c", config)
+        self.assertEqual(result.returncode, 0, result.stderr.decode())
+        with open(marker) as f:
+            self.assertEqual(f.read(), "run\n")
 
-           if __name__
-    == "__main__" : unittest.main()
+
+if __name__ == "__main__":
+    unittest.main()
