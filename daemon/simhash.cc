@@ -1,6 +1,5 @@
 #include "daemon/simhash.h"
 
-#include <gumbo.h>
 #include <xxhash.h>
 
 #include <array>
@@ -8,23 +7,43 @@
 #include <cstring>
 #include <memory>
 
+#include "feeds/entities.h"
+
 namespace tributary::daemon {
 namespace {
 
-void AppendText(const GumboNode* node, std::string& out) {
-  if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA) {
-    out += node->v.text.text;
-    out += ' ';
-    return;
+bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Past the '>' closing the tag whose name starts at `pos`; quoted attribute
+// values may hold '>'. Sets `name` (lower case). npos if the tag never ends.
+std::size_t SkipTag(std::string_view html, std::size_t pos, std::string& name) {
+  name.clear();
+  while (pos < html.size() && IsAsciiAlpha(html[pos])) name += Lower(html[pos++]);
+  while (pos < html.size()) {
+    const char c = html[pos++];
+    if (c == '>') return pos;
+    if (c != '=') continue;
+    while (pos < html.size() && (html[pos] == ' ' || html[pos] == '\t' || html[pos] == '\n')) ++pos;
+    if (pos < html.size() && (html[pos] == '"' || html[pos] == '\'')) {
+      const std::size_t close = html.find(html[pos], pos + 1);
+      if (close == std::string_view::npos) return close;
+      pos = close + 1;
+    }
   }
-  if (node->type != GUMBO_NODE_ELEMENT) return;
-  const GumboTag tag = node->v.element.tag;
-  if (tag == GUMBO_TAG_SCRIPT || tag == GUMBO_TAG_STYLE) return;
-  const GumboVector& children = node->v.element.children;
-  for (unsigned int i = 0; i < children.length; ++i) {
-    AppendText(static_cast<const GumboNode*>(children.data[i]), out);
+  return std::string_view::npos;
+}
+
+// Past the end tag of the raw-text element `name` (script, style), or npos.
+std::size_t SkipRawText(std::string_view html, std::size_t pos, std::string_view name) {
+  while ((pos = html.find("</", pos)) != std::string_view::npos) {
+    pos += 2;
+    std::size_t k = 0;
+    while (k < name.size() && pos + k < html.size() && Lower(html[pos + k]) == name[k]) ++k;
+    if (k == name.size()) return html.find('>', pos + k);
   }
-  out += ' ';  // block boundaries separate words
+  return pos;
 }
 
 // Decodes one UTF-8 sequence at `pos`; invalid bytes decode as U+FFFD.
@@ -82,77 +101,167 @@ bool IsOtherWordChar(char32_t c) {
   return true;
 }
 
-// A 64-bit hash of one shingle: XXH64, fast and specified to give the same
+// Shingles are hashed with XXH64: fast, and specified to give the same
 // value on every platform and build, which matters because fingerprints are
 // stored. (MD5 through OpenSSL's EVP API cost 40% of ingest time.)
-class ShingleHasher {
- public:
-  std::uint64_t Hash(std::string_view text) { return XXH64(text.data(), text.size(), 0); }
-};
 
 }  // namespace
 
 std::string HtmlToText(std::string_view html) {
-  GumboOutput* output = gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size());
   std::string text;
-  AppendText(output->root, text);
-  gumbo_destroy_output(&kGumboDefaultOptions, output);
-  return text;
+  text.reserve(html.size());
+  std::string name;
+  std::size_t pos = 0;
+  while (pos < html.size()) {
+    const std::size_t open = html.find('<', pos);
+    text.append(html.substr(pos, open - pos));
+    if (open == std::string_view::npos) break;
+    pos = open + 1;
+    if (pos >= html.size()) break;
+    const char next = html[pos];
+    std::size_t end;
+    if (html.substr(pos, 3) == "!--") {
+      end = html.find("-->", pos + 3);
+      if (end != std::string_view::npos) end += 3;
+    } else if (next == '!' || next == '?') {
+      end = html.find('>', pos);
+      if (end != std::string_view::npos) ++end;
+    } else if (IsAsciiAlpha(next)) {
+      end = SkipTag(html, pos, name);
+      if (end != std::string_view::npos && (name == "script" || name == "style")) {
+        end = SkipRawText(html, end, name);
+        if (end != std::string_view::npos) ++end;
+      }
+    } else if (next == '/' && pos + 1 < html.size() && IsAsciiAlpha(html[pos + 1])) {
+      end = SkipTag(html, pos + 1, name);
+    } else {
+      text += '<';  // a '<' in text
+      continue;
+    }
+    if (end == std::string_view::npos) break;  // cut off inside markup
+    text += ' ';                               // tags separate words
+    pos = end;
+  }
+  return feeds::DecodeHtmlEntities(text);
 }
 
-std::vector<std::string> SimHashTokens(std::string_view text) {
-  std::vector<std::string> tokens;
-  std::string word;
+namespace {
+
+// The normalised tokens of `text`, each followed by '\x1f', end to end in
+// `joined`; `starts` holds where each begins, plus joined.size(). So a
+// shingle of tokens i..i+k-1 is joined[starts[i], starts[i+k]): the very
+// bytes "t1\x1ft2\x1ft3\x1f" that fingerprints have always hashed,
+// without building a string per shingle.
+void JoinTokens(std::string_view text, std::string& joined, std::vector<std::uint32_t>& starts) {
+  joined.clear();
+  starts.clear();
+  bool in_word = false;
   const auto flush = [&] {
-    if (!word.empty()) tokens.push_back(std::move(word));
-    word.clear();
+    if (in_word) joined += '\x1f';
+    in_word = false;
   };
+  const auto begin_word = [&] {
+    if (!in_word) starts.push_back(static_cast<std::uint32_t>(joined.size()));
+    in_word = true;
+  };
+  // CJK text grows by a separator per 3-byte character.
+  joined.reserve(text.size() + text.size() / 2 + 1);
   std::size_t pos = 0;
   while (pos < text.size()) {
-    const std::size_t start = pos;
-    const char32_t c = DecodeUtf8(text, pos);
-    if (c < 0x80) {
-      const char ascii = static_cast<char>(c);
-      if (ascii >= 'A' && ascii <= 'Z') {
-        word += static_cast<char>(ascii - 'A' + 'a');
-      } else if ((ascii >= 'a' && ascii <= 'z') || (ascii >= '0' && ascii <= '9')) {
-        word += ascii;
+    const char ascii = text[pos];
+    if (static_cast<unsigned char>(ascii) < 0x80) {
+      ++pos;
+      if (ascii >= 'a' && ascii <= 'z') {
+        begin_word();
+        joined += ascii;
+      } else if (ascii >= 'A' && ascii <= 'Z') {
+        begin_word();
+        joined += static_cast<char>(ascii - 'A' + 'a');
+      } else if (ascii >= '0' && ascii <= '9') {
+        begin_word();
+        joined += ascii;
       } else {
         flush();
       }
-    } else if (IsCjk(c)) {
+      continue;
+    }
+    const std::size_t start = pos;
+    const char32_t c = DecodeUtf8(text, pos);
+    if (IsCjk(c)) {
       flush();
-      tokens.emplace_back(text.substr(start, pos - start));
+      begin_word();
+      joined.append(text.substr(start, pos - start));
+      flush();
     } else if (IsOtherWordChar(c)) {
-      word.append(text.substr(start, pos - start));
+      begin_word();
+      joined.append(text.substr(start, pos - start));
     } else {
       flush();
     }
   }
   flush();
+  starts.push_back(static_cast<std::uint32_t>(joined.size()));
+}
+
+// For each byte value, its 8 bits spread into the 8 bytes of a word, so
+// adding it counts each bit in its own byte lane: 8 additions per 64-bit
+// hash instead of 64.
+constexpr std::array<std::uint64_t, 256> MakeSpread() {
+  std::array<std::uint64_t, 256> table{};
+  for (std::size_t value = 0; value < 256; ++value) {
+    for (std::size_t bit = 0; bit < 8; ++bit) {
+      if ((value >> bit) & 1u) table[value] |= std::uint64_t{1} << (8 * bit);
+    }
+  }
+  return table;
+}
+constexpr std::array<std::uint64_t, 256> kSpread = MakeSpread();
+
+}  // namespace
+
+std::vector<std::string> SimHashTokens(std::string_view text) {
+  std::string joined;
+  std::vector<std::uint32_t> starts;
+  JoinTokens(text, joined, starts);
+  std::vector<std::string> tokens;
+  for (std::size_t i = 0; i + 1 < starts.size(); ++i) {
+    tokens.emplace_back(joined, starts[i], starts[i + 1] - starts[i] - 1);  // without '\x1f'
+  }
   return tokens;
 }
 
 std::uint64_t SimHash(std::string_view text) {
-  const std::vector<std::string> tokens = SimHashTokens(text.substr(0, kSimHashMaxBytes));
-  if (tokens.size() < kShingleTokens + kMinShingles - 1) return 0;
-  std::array<int, 64> weights{};
-  ShingleHasher hasher;
-  std::string shingle;
-  for (std::size_t i = 0; i + kShingleTokens <= tokens.size(); ++i) {
-    shingle.clear();
-    for (std::size_t j = 0; j < kShingleTokens; ++j) {
-      shingle += tokens[i + j];
-      shingle += '\x1f';
+  std::string joined;
+  std::vector<std::uint32_t> starts;
+  JoinTokens(text.substr(0, kSimHashMaxBytes), joined, starts);
+  const std::size_t token_count = starts.size() - 1;
+  if (token_count < kShingleTokens + kMinShingles - 1) return 0;
+  const std::size_t shingles = token_count - kShingleTokens + 1;
+  // ones[bit]: how many shingle hashes have that bit set. Byte lanes of
+  // `lanes` count up to 255 before they are emptied into `ones`.
+  std::array<std::uint32_t, 64> ones{};
+  std::array<std::uint64_t, 8> lanes{};
+  std::size_t pending = 0;
+  const auto empty_lanes = [&] {
+    for (std::size_t byte = 0; byte < 8; ++byte) {
+      for (std::size_t bit = 0; bit < 8; ++bit) {
+        ones[8 * byte + bit] += static_cast<std::uint32_t>((lanes[byte] >> (8 * bit)) & 0xFFu);
+      }
+      lanes[byte] = 0;
     }
-    const std::uint64_t h = hasher.Hash(shingle);
-    for (std::size_t bit = 0; bit < 64; ++bit) {
-      weights[bit] += ((h >> bit) & 1u) != 0 ? 1 : -1;
-    }
+    pending = 0;
+  };
+  for (std::size_t i = 0; i < shingles; ++i) {
+    const std::uint64_t h =
+        XXH64(joined.data() + starts[i], starts[i + kShingleTokens] - starts[i], 0);
+    for (std::size_t byte = 0; byte < 8; ++byte) lanes[byte] += kSpread[(h >> (8 * byte)) & 0xFFu];
+    if (++pending == 255) empty_lanes();
   }
+  empty_lanes();
+  // A bit is set when more shingles have it than not (weight > 0).
   std::uint64_t fingerprint = 0;
   for (std::size_t bit = 0; bit < 64; ++bit) {
-    if (weights[bit] > 0) fingerprint |= std::uint64_t{1} << bit;
+    if (2 * static_cast<std::size_t>(ones[bit]) > shingles) fingerprint |= std::uint64_t{1} << bit;
   }
   // 0 means "no fingerprint"; a real all-zero result is vanishingly rare
   // and is nudged so it still compares.

@@ -30,6 +30,21 @@ TEST(SimHashTest, SameTextSameFingerprintAndShortTextNone) {
   EXPECT_EQ(SimHash("Too short to judge"), 0u);
 }
 
+// Fingerprints are stored: a new version must compute the same value for
+// the same text, or old and new items would no longer collapse.
+TEST(SimHashTest, FingerprintIsStableAcrossVersions) {
+  EXPECT_EQ(SimHash("The quick brown fox jumps over the lazy dog near the river bank at dawn, "
+                    "中国青年报客户端北京电记者今天从教育部获悉 Café résumé 2026"),
+            0x28c790fd96008fadULL);
+}
+
+TEST(SimHashTest, HtmlToTextSkipsCommentsQuotedBracketsAndDecodesReferences) {
+  const std::string text = HtmlToText(
+      "<!-- hidden words --><a title=\"a > b\" href=x>caf&eacute;</a>&lt;tag&gt; "
+      "<SCRIPT type=x>no words</SCRIPT >end<p");
+  EXPECT_THAT(SimHashTokens(text), ElementsAre("café", "tag", "end"));
+}
+
 TEST(SimHashTest, NearDuplicatesAreCloserThanUnrelatedTexts) {
   const std::string edited = "UPDATED: " + std::string(kStory) + " Reporting by the city desk.";
   const std::string unrelated =
