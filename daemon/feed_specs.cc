@@ -60,9 +60,7 @@ Result<std::vector<FeedSpec>> BuildFeedSpecsInBatch(const config::Config& config
     // them; a redirect can never lead there (the fetcher enforces that).
     request.allow_file = feed.url.rfind("file:", 0) == 0;
     request.allow_exec = feed.url.rfind("exec:", 0) == 0;
-    // The fetcher knows one switch: any fetch.allow_private entry lets
-    // redirects reach private addresses (a per-range check is future work).
-    request.allow_private_redirects = !config.fetch.allow_private.empty();
+    request.allow_private_redirects = config.fetch.allow_private;
     request.limits.low_speed_bytes_per_second = config.fetch.low_speed_limit;
     request.limits.low_speed_window = config.fetch.low_speed_time;
     request.limits.max_body_bytes = config.fetch.max_body_bytes;

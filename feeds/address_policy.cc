@@ -1,8 +1,11 @@
 #include "feeds/address_policy.h"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 
 namespace tributary::feeds {
@@ -93,6 +96,44 @@ bool IsPublicAddress(std::string_view text) {
   const auto address = asio::ip::make_address(std::string(text), error);
   if (error) return false;
   return IsPublicAddress(address);
+}
+
+bool PrivateTargetAllowed(std::string_view ip, std::string_view host,
+                          const std::vector<std::string>& allowed) {
+  boost::system::error_code error;
+  const auto address = asio::ip::make_address(std::string(ip), error);
+  for (const std::string& entry : allowed) {
+    const std::size_t slash = entry.find('/');
+    boost::system::error_code entry_error;
+    const auto base = asio::ip::make_address(entry.substr(0, slash), entry_error);
+    if (entry_error) {
+      // A host name: compared with the redirect target's, ignoring case.
+      if (entry.size() == host.size() &&
+          std::equal(entry.begin(), entry.end(), host.begin(), [](char a, char b) {
+            return std::tolower(static_cast<unsigned char>(a)) ==
+                   std::tolower(static_cast<unsigned char>(b));
+          })) {
+        return true;
+      }
+      continue;
+    }
+    if (error || base.is_v4() != address.is_v4()) continue;
+    Range range{{}, base.is_v4() ? 32 : 128};
+    if (slash != std::string::npos) {
+      const int bits = std::atoi(entry.c_str() + slash + 1);
+      if (bits < 0 || bits > range.bits) continue;
+      range.bits = bits;
+    }
+    if (base.is_v4()) {
+      const auto bytes = base.to_v4().to_bytes();
+      std::copy(bytes.begin(), bytes.end(), range.prefix.begin());
+      if (Matches(address.to_v4().to_bytes(), range)) return true;
+    } else {
+      range.prefix = base.to_v6().to_bytes();
+      if (Matches(address.to_v6().to_bytes(), range)) return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace tributary::feeds

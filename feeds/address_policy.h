@@ -5,7 +5,9 @@
 // Pure functions; thread-safe.
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/asio.h"
 
@@ -21,5 +23,13 @@ bool IsPublicAddress(const asio::ip::address& address);
 // Same, from the textual form curl reports ("127.0.0.1", "::1").
 // Unparsable text counts as not public.
 bool IsPublicAddress(std::string_view text);
+
+// True when the non-public address `ip` (text) may be reached by a
+// redirect: it lies in one of `allowed`'s CIDR ranges or equals one of its
+// addresses, or `host` (the redirect target's host name) is listed.
+// Entries are as fetch.allow_private takes them ("10.0.0.0/8", "::1",
+// "intranet.example"); an entry that is neither is ignored.
+bool PrivateTargetAllowed(std::string_view ip, std::string_view host,
+                          const std::vector<std::string>& allowed);
 
 }  // namespace tributary::feeds

@@ -64,6 +64,21 @@ std::pair<std::string, std::string> ResolveLocation(const std::string& base,
 
 std::string SchemeOf(const std::string& url) { return ResolveLocation(url, url).first; }
 
+// The host name of `url` in lower case, without brackets; empty if none.
+std::string HostOf(const std::string& url) {
+  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> handle(curl_url(), &curl_url_cleanup);
+  char* host = nullptr;
+  if (!handle || curl_url_set(handle.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK ||
+      curl_url_get(handle.get(), CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+    return {};
+  }
+  std::string out = Lowercase(host);
+  curl_free(host);
+  if (out.size() >= 2 && out.front() == '[' && out.back() == ']')
+    out = out.substr(1, out.size() - 2);
+  return out;
+}
+
 // The textual IP of a socket address curl is about to connect to.
 std::string AddressText(const curl_sockaddr& address) {
   std::array<char, INET6_ADDRSTRLEN> text{};
@@ -327,6 +342,7 @@ bool CurlTransfer::OnRedirect(long status) {
     return false;
   }
   ++redirects_;
+  redirect_host_ = HostOf(target);
   if (status != 301 && status != 308) all_redirects_permanent_ = false;
   return true;
 }
@@ -347,10 +363,11 @@ bool CurlTransfer::AddressAllowed(std::string_view ip) {
                                 "ones");
     return false;
   }
-  if (redirects_ > 0 && seen_public_address_ && !request_.allow_private_redirects) {
+  if (redirects_ > 0 && seen_public_address_ &&
+      !PrivateTargetAllowed(ip, redirect_host_, request_.allow_private_redirects)) {
     Fail("blocked_address", "refused a redirect from a public address into " + std::string(ip) +
-                                " (loopback/private/link-local); set allow_private_redirects "
-                                "for this feed if that is intended");
+                                " (loopback/private/link-local); list its range or host name "
+                                "in fetch.allow_private if that is intended");
     return false;
   }
   return true;

@@ -91,6 +91,7 @@ class CurlTransfer {
   int redirects_ = 0;
   bool all_redirects_permanent_ = true;
   bool seen_public_address_ = false;
+  std::string redirect_host_;  // host name of the latest redirect target
   bool error_body_truncated_ = false;
   std::string error_class_;  // set by a callback that aborted the transfer
   std::string error_message_;

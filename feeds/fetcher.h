@@ -44,8 +44,10 @@ struct FetchRequest {
   // Address policy (hostile-inputs A1/A2). By default the configured URL may
   // point anywhere (the admin wrote it), but a redirect that leaves a public
   // address for a loopback/private/link-local one is refused
-  // ("blocked_address"). Checked on the connected address of every hop.
-  bool allow_private_redirects = false;
+  // ("blocked_address") unless its address is in one of these CIDR ranges
+  // or addresses, or its host name is listed (fetch.allow_private).
+  // Checked on the connected address of every hop.
+  std::vector<std::string> allow_private_redirects;
   // Stricter: refuse non-public addresses even for the configured URL
   // (for URLs that came from elsewhere, e.g. an imported OPML list).
   bool block_private_addresses = false;

@@ -38,5 +38,19 @@ TEST(AddressPolicyTest, UnparsableIsNotPublic) {
   EXPECT_FALSE(IsPublicAddress(""));
 }
 
+TEST(AddressPolicyTest, PrivateTargetAllowedByRangeAddressOrHostName) {
+  const std::vector<std::string> allowed = {"10.1.0.0/16", "::1", "Intranet.Example", "fd00::/8"};
+  EXPECT_TRUE(PrivateTargetAllowed("10.1.200.3", "", allowed));
+  EXPECT_FALSE(PrivateTargetAllowed("10.2.0.1", "", allowed));  // outside the /16
+  EXPECT_FALSE(PrivateTargetAllowed("127.0.0.1", "", allowed));
+  EXPECT_TRUE(PrivateTargetAllowed("::1", "", allowed));
+  EXPECT_TRUE(PrivateTargetAllowed("fd12:3456::1", "", allowed));
+  EXPECT_FALSE(PrivateTargetAllowed("fe80::1", "", allowed));
+  EXPECT_TRUE(PrivateTargetAllowed("192.168.1.9", "intranet.example", allowed));
+  EXPECT_FALSE(PrivateTargetAllowed("192.168.1.9", "other.example", allowed));
+  EXPECT_FALSE(PrivateTargetAllowed("10.1.0.1", "", {}));
+  EXPECT_TRUE(PrivateTargetAllowed("169.254.169.254", "", {"0.0.0.0/0"}));
+}
+
 }  // namespace
 }  // namespace tributary::feeds

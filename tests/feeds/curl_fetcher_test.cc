@@ -481,7 +481,12 @@ TEST_F(CurlFetcherTest, RedirectFromPublicIntoPrivateIsBlocked) {
   EXPECT_EQ(public_server.request_count(), 1u);
   EXPECT_EQ(canary.connections_accepted(), 0);
 
-  request.allow_private_redirects = true;
+  // Only the listed range opens the way.
+  request.allow_private_redirects = {"10.0.0.0/8", "localhost"};
+  result = Run(request, TreatIpv6LoopbackAsPublic());
+  EXPECT_EQ(result.error_class, "blocked_address");
+  EXPECT_EQ(canary.connections_accepted(), 0);
+  request.allow_private_redirects = {"127.0.0.0/8"};
   result = Run(request, TreatIpv6LoopbackAsPublic());
   ASSERT_EQ(result.status, FetchResult::Status::kOk) << result.error_message;
   EXPECT_EQ(result.body, "secret");
