@@ -207,6 +207,8 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(config::Config config, std::strin
   return std::unique_ptr<Daemon>(new Daemon(std::move(impl)));
 }
 
+Result<void> Daemon::CheckDatabase() { return impl_->store->CheckIntegrity(); }
+
 int Daemon::Run() {
   Impl& d = *impl_;
   d.signals.add(SIGTERM);

@@ -32,6 +32,9 @@ class Daemon {
   static Result<std::unique_ptr<Daemon>> Create(config::Config config, std::string config_path,
                                                 const Clock& clock);
 
+  // Reads the whole database once (PRAGMA quick_check): the long-running
+  // daemon checks at start; one-shot commands skip the cost.
+  Result<void> CheckDatabase();
   // Runs until SIGTERM/SIGINT. Returns the process exit code.
   int Run();
   // Fetches the given feeds (all when empty) once, regenerates the outputs

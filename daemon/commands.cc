@@ -77,6 +77,7 @@ int RunCommand(const std::string& config_path) {
   SystemClock clock;
   auto daemon = Daemon::Create(std::move(*config), config_path, clock);
   if (!daemon) return Fail(daemon.error());
+  if (auto checked = (*daemon)->CheckDatabase(); !checked) return Fail(checked.error());
   return (*daemon)->Run();
 }
 

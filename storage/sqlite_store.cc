@@ -293,20 +293,6 @@ Result<void> SqliteStore::Initialise() {
                            " is newer than this Tributary supports (" + std::to_string(latest) +
                            "); refusing to open it: upgrade Tributary or use a backup");
     }
-    {
-      SQLite::Statement check(*db_, "PRAGMA quick_check");
-      std::string problems;
-      while (check.executeStep()) {
-        const std::string line = check.getColumn(0).getString();
-        if (line != "ok") problems += (problems.empty() ? "" : "; ") + line;
-      }
-      if (!problems.empty()) {
-        return MakeError(ErrorCode::kStorage, path_,
-                         "the database failed its integrity check (" + problems +
-                             "); restore a backup or recover it into a new file with sqlite3 "
-                             ".recover");
-      }
-    }
     if (version == 0) {
       // New database: 8 KiB pages hold a typical item (a few KB) without an
       // overflow chain; SQLite reads overflow pages straight from the file
@@ -828,6 +814,26 @@ Result<void> SqliteStore::Checkpoint(bool force) {
     return Ok();
   } catch (const SQLite::Exception& e) {
     return StorageError(e, path_, "cannot checkpoint the WAL");
+  }
+}
+
+Result<void> SqliteStore::CheckIntegrity() {
+  try {
+    SQLite::Statement check(*db_, "PRAGMA quick_check");
+    std::string problems;
+    while (check.executeStep()) {
+      const std::string line = check.getColumn(0).getString();
+      if (line != "ok") problems += (problems.empty() ? "" : "; ") + line;
+    }
+    if (!problems.empty()) {
+      return MakeError(ErrorCode::kStorage, path_,
+                       "the database failed its integrity check (" + problems +
+                           "); restore a backup or recover it into a new file with sqlite3 "
+                           ".recover");
+    }
+    return Ok();
+  } catch (const SQLite::Exception& e) {
+    return StorageError(e, path_, "cannot check the database");
   }
 }
 

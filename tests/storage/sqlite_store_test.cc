@@ -393,6 +393,26 @@ TEST(SqliteStoreTest, NewestQueriesWalkAnIndex) {
   EXPECT_THAT(details, ::testing::Not(HasSubstr("TEMP B-TREE")));
 }
 
+// Ingest's key load and retention's age check run for every fetched
+// document; they must be answered from indexes, never from item rows that
+// carry kilobytes of content each.
+TEST(SqliteStoreTest, PerFeedReadsNeverTouchItemBodies) {
+  const auto path = (TestDir() / "db.sqlite").string();
+  auto store = std::move(SqliteStore::Open(path)).value();
+  SQLite::Database raw(path, SQLite::OPEN_READONLY);
+  const auto plan_of = [&raw](const std::string& sql) {
+    SQLite::Statement plan(raw, "EXPLAIN QUERY PLAN " + sql);
+    std::string details;
+    while (plan.executeStep()) details += plan.getColumn(3).getString() + "\n";
+    return details;
+  };
+  EXPECT_THAT(plan_of("SELECT id, item_key, guid, link, title, content_hash FROM items "
+                      "WHERE feed_id = 1"),
+              HasSubstr("COVERING INDEX items_identity"));
+  EXPECT_THAT(plan_of("SELECT id FROM items WHERE feed_id = 1 AND first_seen < 5"),
+              HasSubstr("COVERING INDEX items_by_feed_seen"));
+}
+
 TEST(SqliteStoreTest, PurgeLeavesTombstonesThatExpireWhenUnseen) {
   auto store = OpenMemory();
   const FeedId feed = *store->EnsureFeed("k", "u");
@@ -528,6 +548,31 @@ TEST(SqliteStoreTest, CorruptFileIsRefusedAndLeftUntouched) {
   std::ifstream in(path, std::ios::binary);
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_EQ(bytes, std::string(8192, 'x'));
+}
+
+TEST(SqliteStoreTest, IntegrityCheckFindsADamagedPage) {
+  const auto path = (TestDir() / "db.sqlite").string();
+  {
+    auto store = std::move(SqliteStore::Open(path)).value();
+    const FeedId feed = *store->EnsureFeed("k", "u");
+    DocumentChanges changes;
+    for (int i = 0; i < 50; ++i) changes.inserts.push_back(MakeItem("i" + std::to_string(i), i));
+    ASSERT_TRUE(store->CommitDocument(feed, changes));
+    ASSERT_TRUE(store->CheckIntegrity());
+    ASSERT_TRUE(store->Checkpoint(true));
+  }
+  {
+    // Scribble over an index page in the middle of the file.
+    std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(8192 * 4 + 100);
+    file << std::string(2000, '\xA5');
+  }
+  auto store = SqliteStore::Open(path);
+  ASSERT_TRUE(store) << "opening stays cheap: " << store.error().ToString();
+  auto checked = (*store)->CheckIntegrity();
+  ASSERT_FALSE(checked);
+  EXPECT_THAT(checked.error().message, HasSubstr("integrity check"));
+  EXPECT_THAT(checked.error().message, HasSubstr(path));
 }
 
 TEST(SqliteStoreTest, UsesWalAndReportsWalSizeUntilCheckpoint) {
