@@ -175,6 +175,29 @@ def run_measured(argv, cwd):
             "status": process.returncode, "out": process.stdout.decode(errors="replace").strip()}
 
 
+def cpu_seconds(pid):
+    """utime + stime of a running process, from /proc."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def idle_cpu_percent(binary, config, work, seconds):
+    """CPU share of `tributary run` between polls: every feed was just polled,
+    so all are due later; the first seconds (start-up) are not counted."""
+    process = subprocess.Popen([binary, "--log-level", "warn", "run", "-c", config], cwd=work,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(5)
+        before, started = cpu_seconds(process.pid), time.monotonic()
+        time.sleep(seconds)
+        used, elapsed = cpu_seconds(process.pid) - before, time.monotonic() - started
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    return 100.0 * used / elapsed
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--feeds", type=int, default=1000)
@@ -184,7 +207,11 @@ def main():
     parser.add_argument("--parallel", type=int, default=32)
     parser.add_argument("--binary", default=os.path.join(REPO, "build", "daemon", "tributary"))
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
-    parser.add_argument("--wrap", default="", help="prefix for the update phase, e.g. a profiler")
+    parser.add_argument("--wrap", default="", help="prefix for one phase, e.g. a profiler")
+    parser.add_argument("--wrap-phase", default="update", choices=("cold", "warm", "update"))
+    parser.add_argument("--idle", type=float, default=0, metavar="SECONDS",
+                        help="then run the daemon on the polled feeds (all scheduled ahead) "
+                        "and measure its CPU use over this many seconds")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="tributary-bench-")
@@ -213,12 +240,15 @@ def main():
 
     baseline = run_measured(["curl", "-s", "--compressed", "--parallel", "--parallel-max",
                              str(args.parallel), "-K", urls], work)
-    cold = run_measured([args.binary, "--log-level", "warn", "poll", "-c", config], work)
-    warm = run_measured([args.binary, "--log-level", "warn", "poll", "-c", config], work)
+    def poll(phase):
+        wrap = args.wrap.split() if phase == args.wrap_phase else []
+        return run_measured(wrap + [args.binary, "--log-level", "warn", "poll", "-c", config], work)
+
+    cold = poll("cold")
+    warm = poll("warm")
     for i in range(args.feeds):
         server.set("/f/%d.xml" % i, make_feed(i, 1, args.items, args.item_bytes, 1))
-    update = run_measured(args.wrap.split() + [args.binary, "--log-level", "warn", "poll", "-c",
-                                               config], work)
+    update = poll("update")
 
     print("%-22s %9s %9s %9s %12s  %s" % ("phase", "wall s", "cpu s", "RSS MiB",
                                           "wall/curl", "result"))
@@ -228,6 +258,9 @@ def main():
                                                       r["wall"] / baseline["wall"], r["out"]))
     db = os.path.join(work, "bench.db")
     print("database: %.1f MB" % (os.path.getsize(db) / 1e6))
+    if args.idle > 0:
+        print("idle daemon, %d feeds scheduled: %.2f%% of one core over %.0f s"
+              % (args.feeds, idle_cpu_percent(args.binary, config, work, args.idle), args.idle))
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     ok = cold["status"] == 0 and warm["status"] == 0 and update["status"] == 0
