@@ -4,6 +4,9 @@
 // or UB (the sanitizers), and every output string valid UTF-8 without
 // control characters.
 //
+// Each item's content also goes through the fingerprint's tokenizer-level
+// HTML reading (daemon/simhash), which sees the same hostile markup.
+//
 // Input layout: the first byte gives the length (mod 48) of a Content-Type
 // string that follows; the rest is the response body.
 #include <cstddef>
@@ -13,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "daemon/simhash.h"
 #include "feeds/charset.h"
 #include "feeds/dates.h"
 #include "feeds/feed_json.h"
@@ -59,6 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       CheckText(item.content, "item.content");
       for (const auto& c : item.categories) CheckText(c, "item.category");
       for (const auto& e : item.enclosures) CheckText(e.url, "enclosure.url");
+      (void)tributary::daemon::SimHash(tributary::daemon::HtmlToText(item.content));
     }
     for (const auto& w : feed.warnings) CheckText(w, "warning");
     std::string json = tributary::feeds::ParsedFeedToJson(feed);
