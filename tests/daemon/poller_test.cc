@@ -1,7 +1,9 @@
 #include "daemon/poller.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <map>
 #include <string>
 
@@ -207,6 +209,53 @@ TEST_F(PollerTest, PermanentRedirectMovesTheFeedOnlyAfterTwoSightings) {
   EXPECT_EQ(store_->GetFeed(spec.id)->url, "https://new.example/feed");
   Round(poller);
   EXPECT_EQ(fetcher_.requests.back().url, "https://new.example/feed");
+}
+
+// Documents that complete together are stored in one batch. A document
+// that cannot be stored (the disk is full) must fail alone: SQLite then
+// rolls back the whole batch, which is redone one document at a time.
+TEST_F(PollerTest, OneDocumentThatCannotBeStoredDoesNotTakeItsBatchWithIt) {
+  const auto dir =
+      std::filesystem::path(::testing::TempDir()) / ("poller_batch_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  storage::SqliteOptions options;
+  options.max_pages = 60;  // 480 KiB: room for small feeds, not for the big one
+  auto store = std::move(*storage::SqliteStore::Open((dir / "db").string(), options));
+  Poller poller(io_, fetcher_, *store, clock_, pool_, {});
+  std::vector<FeedSpec> specs;
+  for (int i = 0; i < 6; ++i) {
+    FeedSpec spec;
+    spec.request.url = "https://h" + std::to_string(i) + ".example/feed";
+    spec.id = *store->EnsureFeed(spec.request.url, spec.request.url);
+    spec.name = spec.request.url;
+    spec.poll.interval = Seconds{1800};
+    specs.push_back(spec);
+    fetcher_.responses[spec.request.url] = Ok(kFeed, "\"e\"");
+  }
+  std::string big = R"(<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>)";
+  for (int i = 0; i < 200; ++i) {
+    big += "<item><guid>b" + std::to_string(i) + "</guid><title>Big " + std::to_string(i) +
+           "</title><description>" + std::string(4000, 'x') + "</description></item>";
+  }
+  big += "</channel></rss>";
+  fetcher_.responses[specs[3].request.url] = Ok(big, "\"big\"");
+  poller.SetFeeds(specs);
+  auto outcomes = Round(poller);
+  ASSERT_EQ(outcomes.size(), 6u);
+  for (const FeedOutcome& outcome : outcomes) {
+    if (outcome.id == specs[3].id) {
+      EXPECT_FALSE(outcome.ok);
+      EXPECT_EQ(outcome.error_class, "storage_error");
+      EXPECT_EQ(*store->CountItems(outcome.id), 0);
+      EXPECT_EQ(store->LoadFeedState(outcome.id)->etag, "");  // refetched in full next time
+    } else {
+      EXPECT_TRUE(outcome.ok) << outcome.name << ": " << outcome.error;
+      EXPECT_EQ(*store->CountItems(outcome.id), 2) << outcome.name;
+      EXPECT_EQ(store->LoadFeedState(outcome.id)->etag, "\"e\"");
+    }
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST(HostKeyTest, CountsSchemeHostAndPort) {
