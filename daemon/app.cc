@@ -31,6 +31,7 @@ struct Daemon::Impl {
   Result<void> Open();
   void Apply(const config::Config& next);
   void Reload();
+  void ReplaceDigests(std::unique_ptr<DigestService> next);
   void ScheduleOutputs();
   void RegenerateOutputs();
   void Shutdown();
@@ -54,6 +55,8 @@ struct Daemon::Impl {
   std::unique_ptr<OutputBuilder> outputs;
   std::unique_ptr<HttpServer> http;
   std::unique_ptr<DigestService> digests;  // after io: its timers live on it
+  // Services replaced by a reload, kept until their last tick has finished.
+  std::vector<std::unique_ptr<DigestService>> retired_digests;
   std::vector<FeedSpec> specs;
   ServiceNotifier notifier;
   Metrics metrics;
@@ -99,8 +102,20 @@ void Daemon::Impl::Apply(const config::Config& next) {
   if (next.storage.path != config.storage.path) {
     log::Warn("reload: storage.path changed; it takes effect after a restart");
   }
-  if (next.digests.size() != config.digests.size()) {
-    log::Warn("reload: digests changed; they take effect after a restart");
+  // Digests are rebuilt from the new config before anything is applied, so
+  // a digest the new config gets wrong rejects the whole reload.
+  config::Config digest_config = next;
+  digest_config.storage.path = config.storage.path;
+  auto next_digests = DigestService::Create(digest_config, clock);
+  if (next_digests) {
+    if (auto registered = (*next_digests)->RegisterAll(); !registered) {
+      next_digests = registered.error();
+    }
+  }
+  if (!next_digests) {
+    log::Error("reload rejected: {}; generation {} keeps running", next_digests.error().ToString(),
+               generation);
+    return;
   }
   if (next.server.listen != config.server.listen || next.server.enabled != config.server.enabled) {
     log::Warn("reload: server settings changed; they take effect after a restart");
@@ -119,12 +134,30 @@ void Daemon::Impl::Apply(const config::Config& next) {
   poller->SetOptions(options);
   poller->SetFeeds(specs);
   outputs->Configure(config, specs);
+  ReplaceDigests(std::move(*next_digests));
   ++generation;
   log::Info("configuration generation {} live: {} feeds, {} outputs", generation, specs.size(),
             config.outputs.size());
   notifier.Status("config generation " + std::to_string(generation) + ", " +
                   std::to_string(specs.size()) + " feeds");
   ScheduleOutputs();
+}
+
+// The old service stops at once; the new one starts only when every
+// replaced service has finished its tick in progress (a delivery, perhaps),
+// so no digest is ever worked on by two services: its exactly-once
+// bookkeeping assumes one.
+void Daemon::Impl::ReplaceDigests(std::unique_ptr<DigestService> next) {
+  DigestService* old = digests.get();
+  retired_digests.push_back(std::move(digests));
+  digests = std::move(next);
+  old->Stop();
+  old->WhenIdle([this, old] {
+    asio::post(io, [this, old] {
+      std::erase_if(retired_digests, [old](const auto& service) { return service.get() == old; });
+      if (!stopping && retired_digests.empty()) digests->Start(io);
+    });
+  });
 }
 
 void Daemon::Impl::Reload() {

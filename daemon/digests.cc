@@ -310,6 +310,10 @@ void DigestService::Start(asio::io_context& io) {
   }
 }
 
+void DigestService::WhenIdle(std::function<void()> done) {
+  asio::post(impl_->worker, std::move(done));
+}
+
 void DigestService::Stop() {
   Impl& d = *impl_;
   if (d.stopping.exchange(true)) return;

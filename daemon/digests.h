@@ -14,6 +14,7 @@
 // the digest is due next. The CLI commands call Preview/SendNow directly.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -62,6 +63,10 @@ class DigestService {
   // Cancels the timers; does not block. The destructor waits for a tick in
   // progress (at most one delivery's total_timeout).
   void Stop();
+  // Runs `done` on the service's worker once the tick in progress (if any)
+  // has finished; after Stop() no tick follows it. For handing over to a
+  // new service on reload without two of them working on one digest.
+  void WhenIdle(std::function<void()> done);
 
   struct Impl;
 

@@ -17,6 +17,7 @@ import email.policy
 import glob
 import os
 import re
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -219,6 +220,34 @@ class DigestTest(TributaryTestCase):
         self.assertEqual(self.links(messages[0]), ["https://news.example.org/c1",
                                                    "https://news.example.org/c2"])
         self.assertIn("stopped cleanly", self.daemon_log())
+
+    def test_sighup_applies_digest_changes_and_hands_over_once(self):
+        _, port = self.start_sink()
+        config = self.config(port)
+        self.poll(config)
+        self.add_items("/news.xml", ["d1"])
+        self.poll(config)
+        daemon = self.start_daemon(config)
+        self.wait_for(lambda: "running" in self.daemon_log(), what="the daemon to start")
+        # A slot is now overdue (as after downtime) and the recipient changes;
+        # only the reloaded service can act on either.
+        connection = sqlite3.connect(self.path("var", "tributary.db"))
+        connection.execute("UPDATE digest_cursors SET last_slot = last_slot - 2 * 86400")
+        connection.commit()
+        connection.close()
+        with open(config, encoding="utf-8") as f:
+            text = f.read()
+        self.write_config(text.replace("to: [reader@example.org]", "to: [other@example.org]"))
+        daemon.send_signal(signal.SIGHUP)
+        self.wait_for(lambda: len(glob.glob(self.path("sink", "*.eml"))) >= 1,
+                      what="the digest of the reloaded service")
+        time.sleep(0.5)
+        self.assertEqual(self.stop(daemon), 0, self.daemon_log())
+        self.assertIn("generation 2", self.daemon_log())
+        messages = self.received()
+        self.assertEqual(len(messages), 1, self.daemon_log())
+        self.assertEqual(str(messages[0]["to"]), "other@example.org")
+        self.assertEqual(self.links(messages[0]), ["https://news.example.org/d1"])
 
     def test_refused_connection_keeps_items_queued(self):
         self.check_failure_then_recovery("refuse")
