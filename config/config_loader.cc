@@ -634,7 +634,7 @@ void CheckDelivery(MapReader& in, const std::string& delivery) {
   }
 }
 
-void ReadDigest(MapReader& in, DigestConfig& digest) {
+void ReadDigest(MapReader& in, DigestConfig& digest, const fs::path& base_dir) {
   digest.mark = in.problems().MarkOf(in.node());
   if (in.Require("name")) in.String("name", &digest.name);
   in.String("schedule", &digest.schedule);
@@ -652,6 +652,17 @@ void ReadDigest(MapReader& in, DigestConfig& digest) {
   in.String("delivery", &digest.delivery);
   in.String("password_file", &digest.password_file);
   in.String("password_env", &digest.password_env);
+  for (auto [key, path] : {std::pair{"html_template", &digest.html_template},
+                           std::pair{"text_template", &digest.text_template}}) {
+    in.String(key, path);
+    if (path->empty()) continue;
+    *path = Resolve(base_dir, *path).string();
+    std::error_code error;
+    if (!fs::is_regular_file(*path, error)) {
+      in.problems().Add(in.Take(key), in.Join(key),
+                        "template file " + Quote(*path) + " does not exist");
+    }
+  }
 
   if (!digest.name.empty() && !IsPlainName(digest.name)) {
     in.problems().Add(in.Take("name"), in.Join("name"),
@@ -763,7 +774,7 @@ class ConfigReader {
 
   void AddDigest(MapReader& in) {
     DigestConfig digest;
-    ReadDigest(in, digest);
+    ReadDigest(in, digest, base_dir_);
     KeepReferences(in, "feeds", true, config_.digests.size());
     if (!digest.name.empty()) {
       auto [it, inserted] = digest_names_.emplace(digest.name, in.path());

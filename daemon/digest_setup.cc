@@ -51,6 +51,12 @@ Result<DigestSetup> PrepareDigest(const config::DigestConfig& digest) {
   setup.message.timezone = digest.timezone;
   setup.message.max_items = digest.max_items;
   setup.message.max_items_per_feed = digest.max_items_per_feed;
+  Result<std::string> html = output::LoadDigestTemplate(digest.html_template);
+  if (!html) return InDigest(digest, html.error(), "html_template");
+  setup.message.html_template = std::move(*html);
+  Result<std::string> text = output::LoadDigestTemplate(digest.text_template);
+  if (!text) return InDigest(digest, text.error(), "text_template");
+  setup.message.text_template = std::move(*text);
   return setup;
 }
 

@@ -254,6 +254,12 @@ Result<std::string> LoadDigestTemplate(const std::string& path) {
   if (!in) return Error{ErrorCode::kIo, "cannot read digest template", path};
   std::ostringstream content;
   content << in.rdbuf();
+  // Checked here, when the config is applied, not at the first send.
+  mustache tmpl{content.str()};
+  if (!tmpl.is_valid()) {
+    return Error{ErrorCode::kInvalidArgument, "bad mustache template: " + tmpl.error_message(),
+                 path};
+  }
   return content.str();
 }
 

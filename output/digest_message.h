@@ -81,7 +81,8 @@ std::string DigestMessageId(std::string_view digest_name, std::string_view run_k
 std::string_view DefaultDigestHtmlTemplate();
 std::string_view DefaultDigestTextTemplate();
 
-// Reads a user template from `path`; an empty path gives "".
+// Reads a user template from `path` and checks that it parses; an empty
+// path gives "".
 Result<std::string> LoadDigestTemplate(const std::string& path);
 
 }  // namespace tributary::output

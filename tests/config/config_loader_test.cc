@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 
 #include "config/config.h"
@@ -385,6 +386,17 @@ TEST(ConfigLoaderTest, DigestChecks) {
   EXPECT_EQ(ErrorOf("digests:\n  - {name: d, from: a@b, to: [c@d]}\n  - {name: d, from: a@b, "
                     "to: [c@d]}\n"),
             "t.yaml:3:12: digests[1].name: \"d\" is already used by digests[0]");
+}
+
+TEST(ConfigLoaderTest, DigestTemplatesAreResolvedAgainstTheConfigFolder) {
+  const std::string head = "digests:\n  - {name: d, from: a@b, to: [c@d], ";
+  Config config = Parse(head + "html_template: custom-template.mustache}\n");
+  EXPECT_EQ(config.digests.at(0).html_template,
+            (std::filesystem::path(DataDir()) / "custom-template.mustache").string());
+  EXPECT_EQ(config.digests.at(0).text_template, "");
+  EXPECT_NE(ErrorOf(head + "text_template: missing.txt}\n")
+                .find("digests[0].text_template: template file"),
+            std::string::npos);
 }
 
 TEST(ConfigLoaderTest, AllowPrivateTakesHostsAndRanges) {

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 namespace tributary::daemon {
 namespace {
 
@@ -54,6 +57,25 @@ TEST(DigestSetupTest, ErrorsNameTheDigestKeyAndPosition) {
   digest = Sample();
   digest.to.clear();
   EXPECT_FALSE(PrepareDigest(digest));
+}
+
+TEST(DigestSetupTest, LoadsAndChecksUserTemplates) {
+  const auto dir = std::filesystem::path(::testing::TempDir());
+  const auto good = (dir / "digest_setup_good.mustache").string();
+  const auto bad = (dir / "digest_setup_bad.mustache").string();
+  std::ofstream(good) << "<h1>{{subject}}</h1>{{#folders}}{{name}}{{/folders}}";
+  std::ofstream(bad) << "<h1>{{#folders}}never closed";
+  config::DigestConfig digest = Sample();
+  digest.html_template = good;
+  Result<DigestSetup> setup = PrepareDigest(digest);
+  ASSERT_TRUE(setup) << setup.error().ToString();
+  EXPECT_EQ(setup->message.html_template, "<h1>{{subject}}</h1>{{#folders}}{{name}}{{/folders}}");
+  EXPECT_EQ(setup->message.text_template, "");  // the shipped one
+  digest.text_template = bad;
+  setup = PrepareDigest(digest);
+  ASSERT_FALSE(setup);
+  EXPECT_NE(setup.error().context.find("digest daily: text_template"), std::string::npos);
+  EXPECT_NE(setup.error().message.find("bad mustache template"), std::string::npos);
 }
 
 }  // namespace
