@@ -121,8 +121,8 @@ struct DigestConfig {
   std::string delivery = "maildir:var/mail";
   std::string password_file;
   std::string password_env;
-  // Mustache files replacing the shipped HTML / plain-text bodies, resolved
-  // against the config file's folder; empty: the shipped ones.
+  // Mustache files replacing the shipped HTML / plain-text bodies, made
+  // absolute like every config path; empty: the shipped ones.
   std::string html_template;
   std::string text_template;
   SourceMark mark;
