@@ -28,6 +28,7 @@ struct StorageConfig {
   std::string path = "var/tributary.db";
   std::size_t keep_items = 1000;  // per feed
   Seconds keep_age{Seconds{180LL * 24 * 3600}};
+  std::size_t max_items = 0;  // in the whole database; 0: no global cap
 };
 
 // Defaults for every feed; each feed may override most of them.

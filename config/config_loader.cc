@@ -451,6 +451,7 @@ std::optional<CheckedUrl> CheckFeedUrl(MapReader& in, FeedConfig& feed,
 void ReadStorage(MapReader& in, StorageConfig& storage) {
   in.String("path", &storage.path);
   in.Number("keep_items", &storage.keep_items, 0, 100'000'000);
+  in.Number("max_items", &storage.max_items, 0, 1'000'000'000);
   in.WholeSeconds("keep_age", &storage.keep_age, Seconds{0});
   if (storage.path.empty())
     in.problems().Add(in.Take("path"), in.Join("path"), "must not be empty");

@@ -26,11 +26,13 @@ struct Daemon::Impl {
         clock(clock_in),
         parse_pool(std::max(1u, std::thread::hardware_concurrency())),
         signals(io),
-        output_timer(io) {}
+        output_timer(io),
+        maintenance_timer(io) {}
 
   Result<void> Open();
   void Apply(const config::Config& next);
   void Reload();
+  void Maintain();
   void ReplaceDigests(std::unique_ptr<DigestService> next);
   void ScheduleOutputs();
   void RegenerateOutputs();
@@ -44,6 +46,7 @@ struct Daemon::Impl {
   asio::thread_pool parse_pool;
   asio::signal_set signals;
   asio::steady_timer output_timer;
+  asio::steady_timer maintenance_timer;
   bool output_pending = false;
   std::chrono::steady_clock::time_point last_output{};
   int generation = 1;
@@ -160,6 +163,29 @@ void Daemon::Impl::ReplaceDigests(std::unique_ptr<DigestService> next) {
   });
 }
 
+// Now and then, on the loop: the global retention cap, and a WAL checkpoint
+// that truncates the log once it has grown (SQLite's own checkpoints keep
+// it from growing without bound but never shrink the file).
+void Daemon::Impl::Maintain() {
+  if (stopping) return;
+  if (config.storage.max_items > 0) {
+    if (auto purged = store->PurgeBeyond(config.storage.max_items); !purged) {
+      log::Error("global retention: {}", purged.error().ToString());
+    } else if (*purged > 0) {
+      log::Info("global retention: deleted the {} oldest items (storage.max_items {})", *purged,
+                config.storage.max_items);
+      ScheduleOutputs();
+    }
+  }
+  if (auto checkpointed = store->Checkpoint(); !checkpointed) {
+    log::Debug("{}", checkpointed.error().ToString());
+  }
+  maintenance_timer.expires_after(std::chrono::minutes{10});
+  maintenance_timer.async_wait([this](const boost::system::error_code& error) {
+    if (!error) Maintain();
+  });
+}
+
 void Daemon::Impl::Reload() {
   log::Info("SIGHUP: reloading {}", config_path);
   notifier.Reloading();
@@ -206,6 +232,7 @@ void Daemon::Impl::Shutdown() {
   if (lag_probe) lag_probe->Stop();
   poller->Stop();
   output_timer.cancel();
+  maintenance_timer.cancel();
   if (digests) digests->Stop();
   signals.cancel();
   notifier.Stop();
@@ -261,6 +288,7 @@ int Daemon::Run() {
     log::Info("serving on http://{}", d.config.server.listen);
   }
   d.poller->OnChange([&d] { d.ScheduleOutputs(); });
+  d.Maintain();
   d.RegenerateOutputs();
   d.poller->Start();
   d.lag_probe = std::make_unique<LoopLagProbe>(d.io, d.metrics);

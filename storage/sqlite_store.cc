@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <string_view>
@@ -670,35 +671,58 @@ constexpr std::string_view kPurgeVictims =
     "UNION SELECT id FROM items WHERE feed_id = ?1 AND first_seen < ?3";
 }  // namespace
 
+// Deletes the items `victims` (a SELECT of ids) names, leaving tombstones
+// of their keys (last_seen: the feed's last success, else first_seen), in
+// the caller's transaction.
+int SqliteStore::PurgeVictims(const std::string& victims,
+                              const std::function<void(SQLite::Statement&)>& bind) {
+  {
+    auto& s = Prepared(
+        "INSERT OR REPLACE INTO tombstones (feed_id, item_key, last_seen) "
+        "SELECT i.feed_id, i.item_key, COALESCE(f.last_success, i.first_seen) "
+        "FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id IN (" +
+        victims + ")");
+    ResetOnExit reset(s);
+    bind(s);
+    s.exec();
+  }
+  auto& s = Prepared("DELETE FROM items WHERE id IN (" + victims + ")");
+  ResetOnExit reset(s);
+  bind(s);
+  return s.exec();
+}
+
 Result<int> SqliteStore::PurgeItems(FeedId feed, std::size_t keep_newest,
                                     std::optional<Timestamp> older_than) {
   try {
     Scope tx(*db_, in_batch_);
-    const auto bind = [&](SQLite::Statement& s) {
+    const int purged = PurgeVictims(std::string(kPurgeVictims), [&](SQLite::Statement& s) {
       s.bind(1, feed);
       s.bind(2, static_cast<std::int64_t>(
                     std::min<std::size_t>(keep_newest, std::numeric_limits<std::int64_t>::max())));
       s.bind(3, older_than ? static_cast<std::int64_t>(ToUnix(*older_than))
                            : std::numeric_limits<std::int64_t>::min());
-    };
-    {
-      auto& s = Prepared(
-          "INSERT OR REPLACE INTO tombstones (feed_id, item_key, last_seen) "
-          "SELECT feed_id, item_key, COALESCE((SELECT last_success FROM feeds WHERE id = ?1), "
-          "first_seen) FROM items WHERE id IN (" +
-          std::string(kPurgeVictims) + ")");
-      ResetOnExit reset(s);
-      bind(s);
-      s.exec();
-    }
-    auto& s = Prepared("DELETE FROM items WHERE id IN (" + std::string(kPurgeVictims) + ")");
-    ResetOnExit reset(s);
-    bind(s);
-    const int purged = s.exec();
+    });
     tx.commit();
     return purged;
   } catch (const SQLite::Exception& e) {
     return StorageError(e, path_, "cannot purge the items of feed " + std::to_string(feed));
+  }
+}
+
+Result<int> SqliteStore::PurgeBeyond(std::size_t keep_total) {
+  try {
+    Scope tx(*db_, in_batch_);
+    const int purged =
+        PurgeVictims("SELECT id FROM items ORDER BY sort_time DESC, id DESC LIMIT -1 OFFSET ?1",
+                     [&](SQLite::Statement& s) {
+                       s.bind(1, static_cast<std::int64_t>(std::min<std::size_t>(
+                                     keep_total, std::numeric_limits<std::int64_t>::max())));
+                     });
+    tx.commit();
+    return purged;
+  } catch (const SQLite::Exception& e) {
+    return StorageError(e, path_, "cannot purge the oldest items");
   }
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -57,6 +58,7 @@ class SqliteStore final : public Store {
   Result<std::int64_t> CountItems(FeedId feed) override;
   Result<int> PurgeItems(FeedId feed, std::size_t keep_newest,
                          std::optional<Timestamp> older_than) override;
+  Result<int> PurgeBeyond(std::size_t keep_total) override;
   Result<int> PruneTombstones(FeedId feed, const std::vector<std::string>& still_served) override;
   Result<int> ExpireTombstones(FeedId feed, Timestamp unseen_before) override;
 
@@ -84,6 +86,7 @@ class SqliteStore final : public Store {
   void ApplyChanges(FeedId feed, const DocumentChanges& changes);
   std::vector<ItemRecord> QueryFeedSet(const ItemQuery& query);
   void RollbackQuietly();
+  int PurgeVictims(const std::string& victims, const std::function<void(SQLite::Statement&)>& bind);
 
   std::string path_;
   SqliteOptions options_;

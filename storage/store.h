@@ -143,6 +143,9 @@ class Store {
   // of their keys (last_seen: the feed's last success, else first_seen).
   virtual Result<int> PurgeItems(FeedId feed, std::size_t keep_newest,
                                  std::optional<Timestamp> older_than) = 0;
+  // Global retention: deletes every item beyond the newest `keep_total`
+  // of the whole store (by sort_time), leaving tombstones as PurgeItems.
+  virtual Result<int> PurgeBeyond(std::size_t keep_total) = 0;
   // Drops tombstones of `feed` whose keys are not in `still_served`.
   virtual Result<int> PruneTombstones(FeedId feed,
                                       const std::vector<std::string>& still_served) = 0;

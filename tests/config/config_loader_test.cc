@@ -388,7 +388,7 @@ TEST(ConfigLoaderTest, DigestChecks) {
             "t.yaml:3:12: digests[1].name: \"d\" is already used by digests[0]");
 }
 
-TEST(ConfigLoaderTest, DigestTemplatesAreResolvedAgainstTheConfigFolder) {
+TEST(ConfigLoaderTest, DigestTemplatePathsAreMadeAbsoluteAndChecked) {
   const std::string head = "digests:\n  - {name: d, from: a@b, to: [c@d], ";
   Config config = Parse(head + "html_template: custom-template.mustache}\n");
   EXPECT_EQ(config.digests.at(0).html_template,

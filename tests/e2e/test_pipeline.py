@@ -159,6 +159,21 @@ class PipelineTest(TributaryTestCase):
         check = self.query(self.path("var", "tributary.db"), "PRAGMA integrity_check")
         self.assertEqual(check, [("ok",)])
 
+    def test_daemon_applies_the_global_retention_cap(self):
+        config = self.config()
+        self.run_tributary("poll", "-c", config)
+        self.assertEqual(self.item_count(), 7)
+        with open(config, encoding="utf-8") as f:
+            text = f.read()
+        self.write_config(text.replace("storage:\n", "storage:\n  max_items: 3\n", 1))
+        daemon = self.start_daemon(config)
+        self.wait_for(lambda: "deleted the 4 oldest items" in self.daemon_log(),
+                      what="global retention")
+        self.assertEqual(self.stop(daemon), 0, self.daemon_log())
+        self.assertEqual(self.item_count(), 3)
+        tombstones = self.query(self.path("var", "tributary.db"), "SELECT COUNT(*) FROM tombstones")
+        self.assertEqual(tombstones, [(4,)])
+
     def test_parse_json_prints_the_sina_item(self):
         result = self.run_tributary("parse", "--json",
                                     os.path.join(REPO, "examples", "feeds", "sina-finance-china.rss.xml"))

@@ -440,6 +440,25 @@ TEST(SqliteStoreTest, PurgeLeavesTombstonesThatExpireWhenUnseen) {
   EXPECT_TRUE(store->LoadTombstones(feed)->empty());
 }
 
+TEST(SqliteStoreTest, GlobalRetentionKeepsTheNewestAcrossFeedsAndLeavesTombstones) {
+  auto store = OpenMemory();
+  const FeedId one = *store->EnsureFeed("one", "u1");
+  const FeedId two = *store->EnsureFeed("two", "u2");
+  DocumentChanges first;
+  first.inserts = {MakeItem("a", 10), MakeItem("b", 40)};
+  ASSERT_TRUE(store->CommitDocument(one, first));
+  DocumentChanges second;
+  second.inserts = {MakeItem("c", 20), MakeItem("d", 30)};
+  ASSERT_TRUE(store->CommitDocument(two, second));
+  EXPECT_EQ(*store->PurgeBeyond(10), 0);
+  EXPECT_EQ(*store->PurgeBeyond(2), 2);  // a (10) and c (20) are the oldest
+  EXPECT_EQ(*store->CountItems(one), 1);
+  EXPECT_EQ(*store->CountItems(two), 1);
+  EXPECT_EQ(*store->LoadTombstones(one), std::vector<std::string>{"a"});
+  EXPECT_EQ(*store->LoadTombstones(two), std::vector<std::string>{"c"});
+  EXPECT_EQ(*store->PurgeBeyond(2), 0);
+}
+
 TEST(SqliteStoreTest, LockedDatabaseReportsBusyWithinTimeout) {
   const auto path = (TestDir() / "db.sqlite").string();
   SqliteOptions options;
