@@ -7,6 +7,7 @@
 #endif
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <pugixml.hpp>
 #include <string>
@@ -40,16 +41,22 @@ struct EntityScan {
 
 // Calls visit(p) for each '&' in [begin, end), in order. Escaped HTML has
 // an '&' every few bytes, too dense for a memchr call per hit; a bitmask
-// per 16 bytes is cheap whether they are dense or rare.
+// per 64 bytes is cheap whether they are dense or rare, and mispredicts the
+// end of its loop a quarter as often as one per 16 bytes.
 template <typename Visit>
 void ForEachAmpersand(const char* begin, const char* end, Visit visit) {
   const char* p = begin;
 #if defined(__SSE2__)
   const __m128i amp = _mm_set1_epi8('&');
-  for (; end - p >= 16; p += 16) {
-    __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, amp)));
-    for (; mask != 0; mask &= mask - 1) visit(p + __builtin_ctz(mask));
+  auto bits = [&](const char* q) {
+    __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+    return static_cast<std::uint64_t>(
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, amp))));
+  };
+  for (; end - p >= 64; p += 64) {
+    std::uint64_t mask =
+        bits(p) | (bits(p + 16) << 16) | (bits(p + 32) << 32) | (bits(p + 48) << 48);
+    for (; mask != 0; mask &= mask - 1) visit(p + __builtin_ctzll(mask));
   }
 #endif
   for (; p < end; ++p) {
@@ -79,6 +86,17 @@ bool IsXmlEntityReference(const char* name, const char* end) {
   }
 }
 
+// std::string == std::string_view calls memcmp; every HTML name (&eacute;
+// &mdash; ...) is compared with up to five seen ones, and an inline loop
+// over a handful of bytes is cheaper than those calls.
+bool SameName(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 // One pass over the '&'s of the document.
 EntityScan ScanEntities(std::string_view doc) {
   EntityScan scan;
@@ -102,11 +120,12 @@ EntityScan ScanEntities(std::string_view doc) {
       ++scan.bare_ampersands;
       return;
     }
+    // Not one of the five XML names: IsXmlEntityReference said so.
     std::string_view entity(name, static_cast<std::size_t>(q - name));
-    if (IsXmlEntity(entity)) return;
     ++scan.undefined_count;
     if (scan.undefined.size() < 5 &&
-        std::find(scan.undefined.begin(), scan.undefined.end(), entity) == scan.undefined.end()) {
+        std::none_of(scan.undefined.begin(), scan.undefined.end(),
+                     [&](const std::string& seen) { return SameName(seen, entity); })) {
       scan.undefined.emplace_back(entity);
     }
   });
