@@ -50,6 +50,17 @@ ItemRecord MakeItem(std::string key, long long sort_time) {
   return r;
 }
 
+// 200 items of 4 KB: more than a 40-page database (max_pages) can hold.
+DocumentChanges BigDocument() {
+  DocumentChanges big;
+  for (int i = 0; i < 200; ++i) {
+    ItemRecord r = MakeItem("k" + std::to_string(i), i);
+    r.content = std::string(4000, 'x');
+    big.inserts.push_back(std::move(r));
+  }
+  return big;
+}
+
 std::unique_ptr<SqliteStore> OpenMemory() {
   auto store = SqliteStore::Open(":memory:");
   EXPECT_TRUE(store) << (store ? "" : store.error().ToString());
@@ -304,12 +315,7 @@ TEST(SqliteStoreTest, BatchThatSqliteRolledBackFailsToCommit) {
   DocumentChanges small;
   small.inserts = {MakeItem("a", 1)};
   ASSERT_TRUE(store->CommitDocument(feed, small));
-  DocumentChanges big;
-  for (int i = 0; i < 200; ++i) {
-    ItemRecord r = MakeItem("k" + std::to_string(i), i);
-    r.content = std::string(4000, 'x');
-    big.inserts.push_back(std::move(r));
-  }
+  DocumentChanges big = BigDocument();
   auto result = store->CommitDocument(feed, big);
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, ErrorCode::kStorageFull);
@@ -505,12 +511,7 @@ TEST(SqliteStoreTest, FullDatabaseIsStorageFullAndStoresNothing) {
   options.max_pages = 40;  // stands in for a full disk
   auto store = std::move(SqliteStore::Open(path, options)).value();
   const FeedId feed = *store->EnsureFeed("k", "u");
-  DocumentChanges big;
-  for (int i = 0; i < 200; ++i) {
-    ItemRecord r = MakeItem("k" + std::to_string(i), i);
-    r.content = std::string(4000, 'x');
-    big.inserts.push_back(std::move(r));
-  }
+  DocumentChanges big = BigDocument();
   big.state.etag = "not-stored";
   auto result = store->CommitDocument(feed, big);
   ASSERT_FALSE(result);
