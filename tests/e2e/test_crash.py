@@ -120,7 +120,18 @@ class CrashTest(TributaryTestCase):
         with open(self.path("daemon.log"), "ab") as log:
             for kill in range(kills):
                 process = self.start(log)
-                time.sleep(rng.uniform(0.020, 0.400))
+                if kill % 8 == 0:
+                    # Every 8th time, kill just after a fetch began, so the
+                    # test never depends on how fast this machine starts the
+                    # daemon (ASan on a loaded machine is slow).
+                    before = sum(self.feeds.counters)
+                    deadline = time.monotonic() + 10
+                    while (sum(self.feeds.counters) == before and time.monotonic() < deadline
+                           and process.poll() is None):
+                        time.sleep(0.005)
+                    time.sleep(rng.uniform(0.0, 0.050))
+                else:
+                    time.sleep(rng.uniform(0.020, 0.400))
                 if process.poll() is not None:
                     # It must never stop by itself: a crash or a refusal.
                     exited_early += 1
