@@ -458,7 +458,6 @@ FeedOutcome Poller::StoreOne(const Ready& ready) {
     return outcome;
   }
   for (const auto& warning : report->warnings) log::Warn("feed '{}': {}", spec.name, warning);
-  if (metrics_ != nullptr) metrics_->RecordItems(report->inserted, report->updated);
   outcome.inserted = report->inserted;
   outcome.updated = report->updated;
   outcome.changed = report->inserted > 0 || report->updated > 0 || report->purged > 0;
@@ -501,7 +500,10 @@ FeedOutcome Poller::RecordFailure(const FeedSpec& spec, storage::FeedState state
   return outcome;
 }
 
+// Called once per document, after its batch committed (or after it was
+// stored alone), so a redone batch is not counted twice.
 void Poller::Finish(const FeedOutcome& outcome) {
+  if (metrics_ != nullptr && outcome.ok) metrics_->RecordItems(outcome.inserted, outcome.updated);
   auto spec = feeds_.find(outcome.id);
   bool in_round = round_pending_.erase(outcome.id) != 0;
   if (in_round) {

@@ -63,6 +63,13 @@ class Scope {
   enum Kind { kWrite, kRead };
   Scope(SQLite::Database& db, bool in_batch, Kind kind = kWrite)
       : db_(db), savepoint_(in_batch || kind == kRead) {
+    // SQLite rolls the batch back by itself on some errors (a full disk,
+    // an I/O error). A write after that would commit on its own, outside
+    // the batch, and the batch's redo would then see it as already stored.
+    if (in_batch && kind == kWrite && sqlite3_get_autocommit(db_.getHandle()) != 0) {
+      throw SQLite::Exception("the batch was rolled back by SQLite after an earlier error",
+                              SQLITE_ABORT);
+    }
     db_.exec(savepoint_ ? "SAVEPOINT unit" : "BEGIN IMMEDIATE");
   }
   ~Scope() {

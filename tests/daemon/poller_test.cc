@@ -223,6 +223,8 @@ TEST_F(PollerTest, OneDocumentThatCannotBeStoredDoesNotTakeItsBatchWithIt) {
   options.max_pages = 60;  // 480 KiB: room for small feeds, not for the big one
   auto store = std::move(*storage::SqliteStore::Open((dir / "db").string(), options));
   Poller poller(io_, fetcher_, *store, clock_, pool_, {});
+  Metrics metrics;
+  poller.SetMetrics(&metrics);
   std::vector<FeedSpec> specs;
   for (int i = 0; i < 6; ++i) {
     FeedSpec spec;
@@ -255,6 +257,10 @@ TEST_F(PollerTest, OneDocumentThatCannotBeStoredDoesNotTakeItsBatchWithIt) {
       EXPECT_EQ(store->LoadFeedState(outcome.id)->etag, "\"e\"");
     }
   }
+  // The batch was stored twice (together, then one by one); its items count once.
+  std::string text;
+  metrics.AppendPrometheus({}, &text);
+  EXPECT_NE(text.find("\ntributary_items_new_total 10\n"), std::string::npos) << text;
   std::filesystem::remove_all(dir);
 }
 

@@ -319,6 +319,14 @@ TEST(SqliteStoreTest, BatchThatSqliteRolledBackFailsToCommit) {
   auto result = store->CommitDocument(feed, big);
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, ErrorCode::kStorageFull);
+  // A later unit of the same batch must not be stored on its own (outside
+  // the batch): the caller redoes the whole batch and would count it twice.
+  DocumentChanges later;
+  later.inserts = {MakeItem("later", 2)};
+  auto after = store->CommitDocument(feed, later);
+  ASSERT_FALSE(after);
+  EXPECT_THAT(after.error().message, HasSubstr("rolled back"));
+  EXPECT_EQ(*store->CountItems(feed), 0);
   // SQLite ended the transaction on SQLITE_FULL: the batch, the small unit
   // included, is gone, and saying so lets the caller store it again.
   auto committed = store->CommitBatch();
