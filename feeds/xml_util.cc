@@ -117,51 +117,64 @@ QName NameResolver::Resolve(pugi::xml_node element) {
   return q;
 }
 
-Ns NameResolver::LookupPrefix(pugi::xml_node element, std::string_view prefix) {
-  // Declarations on the element itself come first.
-  for (pugi::xml_attribute attr : element.attributes()) {
+namespace {
+
+// The xmlns attribute of `node` that binds `prefix` ("" for the default
+// namespace), or an empty attribute.
+pugi::xml_attribute Declaration(pugi::xml_node node, std::string_view prefix) {
+  for (pugi::xml_attribute attr = node.first_attribute(); attr; attr = attr.next_attribute()) {
     std::string_view name = attr.name();
     if (!name.starts_with("xmlns")) continue;
     if ((prefix.empty() && name.size() == 5) ||
         (name.size() == 6 + prefix.size() && name[5] == ':' && name.substr(6) == prefix)) {
-      return NamespaceForUri(attr.value());
+      return attr;
     }
   }
-  pugi::xml_node parent = element.parent();
-  if (cached_ && parent == cached_parent_ && prefix == cached_prefix_) return cached_ns_;
+  return {};
+}
+
+}  // namespace
+
+Ns NameResolver::LookupPrefix(pugi::xml_node element, std::string_view prefix) {
+  // Declarations on the element itself come first.
+  if (pugi::xml_attribute own = Declaration(element, prefix)) return NamespaceForUri(own.value());
+  return InScope(element.parent(), prefix);
+}
+
+Ns NameResolver::InScope(pugi::xml_node node, std::string_view prefix) {
+  // Newest first: the scope of the siblings before this element.
+  for (std::size_t k = 1; k <= scopes_used_; ++k) {
+    const ScopeEntry& entry = scopes_[(scopes_next_ + kScopeEntries - k) % kScopeEntries];
+    if (entry.scope == node && entry.prefix == prefix) return entry.ns;
+  }
   Ns found = Ns::kNone;
-  bool declared = false;
-  for (pugi::xml_node n = parent; n && !declared; n = n.parent()) {
-    for (pugi::xml_attribute attr : n.attributes()) {
-      std::string_view name = attr.name();
-      if (!name.starts_with("xmlns")) continue;
-      if ((prefix.empty() && name.size() == 5) ||
-          (name.size() == 6 + prefix.size() && name[5] == ':' && name.substr(6) == prefix)) {
-        found = NamespaceForUri(attr.value());
-        declared = true;
-        break;
-      }
-    }
-  }
-  if (!declared && !prefix.empty()) {
-    found = Ns::kOther;
-    for (const KnownPrefix& known : kPrefixes) {
-      if (known.prefix != prefix) continue;
-      found = known.ns;
-      if (std::find(warned_prefixes_.begin(), warned_prefixes_.end(), prefix) ==
-          warned_prefixes_.end()) {
-        warned_prefixes_.emplace_back(prefix);
-        warnings_->push_back("undeclared namespace prefix \"" + std::string(prefix) +
-                             ":\" read as " + std::string(known.vocabulary));
-      }
+  pugi::xml_node n = node;
+  for (; n; n = n.parent()) {
+    if (pugi::xml_attribute decl = Declaration(n, prefix)) {
+      found = NamespaceForUri(decl.value());
       break;
     }
   }
-  cached_ = true;
-  cached_parent_ = parent;
-  cached_prefix_ = prefix;
-  cached_ns_ = found;
+  if (!n) found = Undeclared(prefix);
+  scopes_[scopes_next_] = {node, prefix, found};
+  scopes_next_ = (scopes_next_ + 1) % kScopeEntries;
+  scopes_used_ = std::max(scopes_used_, scopes_next_ == 0 ? kScopeEntries : scopes_next_);
   return found;
+}
+
+Ns NameResolver::Undeclared(std::string_view prefix) {
+  if (prefix.empty()) return Ns::kNone;
+  for (const KnownPrefix& known : kPrefixes) {
+    if (known.prefix != prefix) continue;
+    if (std::find(warned_prefixes_.begin(), warned_prefixes_.end(), prefix) ==
+        warned_prefixes_.end()) {
+      warned_prefixes_.emplace_back(prefix);
+      warnings_->push_back("undeclared namespace prefix \"" + std::string(prefix) + ":\" read as " +
+                           std::string(known.vocabulary));
+    }
+    return known.ns;
+  }
+  return Ns::kOther;
 }
 
 std::string_view SimpleText(pugi::xml_node node) {

@@ -54,14 +54,25 @@ class NameResolver {
 
  private:
   Ns LookupPrefix(pugi::xml_node element, std::string_view prefix);
+  // The namespace `prefix` has in scope at `node` (declarations on `node`
+  // and its ancestors); the undeclared-prefix fallback above the root.
+  Ns InScope(pugi::xml_node node, std::string_view prefix);
+  Ns Undeclared(std::string_view prefix);
 
   std::vector<std::string>* warnings_;
   std::vector<std::string> warned_prefixes_;
-  // One-entry cache: siblings share their parent's scope.
-  pugi::xml_node cached_parent_;
-  std::string_view cached_prefix_;
-  Ns cached_ns_ = Ns::kNone;
-  bool cached_ = false;
+  // What InScope found, by scope and prefix. Items share their channel's
+  // scope and their children use a handful of prefixes, so a few entries
+  // answer nearly every lookup; older entries are overwritten in turn.
+  struct ScopeEntry {
+    pugi::xml_node scope;
+    std::string_view prefix;
+    Ns ns = Ns::kNone;
+  };
+  static constexpr std::size_t kScopeEntries = 16;
+  ScopeEntry scopes_[kScopeEntries];
+  std::size_t scopes_used_ = 0;
+  std::size_t scopes_next_ = 0;
 };
 
 // The character data of `node`: its text and CDATA children joined; when
