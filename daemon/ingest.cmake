@@ -1,5 +1,6 @@
 # daemon/ingest: dedup and retention policy, canonical URLs, SimHash and
-# cross-feed collapse. Uses only feeds/parsed_feed.h from the parser.
+# cross-feed collapse. From the parser it uses feeds/parsed_feed.h, and for
+# fingerprints the HTML scanner and entity decoder (feeds/html_scan.h, entities.h).
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 add_library(tributary_ingest STATIC
             ${CMAKE_CURRENT_LIST_DIR}/ingest.cc

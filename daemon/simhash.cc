@@ -8,43 +8,10 @@
 #include <memory>
 
 #include "feeds/entities.h"
+#include "feeds/html_scan.h"
 
 namespace tributary::daemon {
 namespace {
-
-bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-// Past the '>' closing the tag whose name starts at `pos`; quoted attribute
-// values may hold '>'. Sets `name` (lower case). npos if the tag never ends.
-std::size_t SkipTag(std::string_view html, std::size_t pos, std::string& name) {
-  name.clear();
-  while (pos < html.size() && IsAsciiAlpha(html[pos])) name += Lower(html[pos++]);
-  while (pos < html.size()) {
-    const char c = html[pos++];
-    if (c == '>') return pos;
-    if (c != '=') continue;
-    while (pos < html.size() && (html[pos] == ' ' || html[pos] == '\t' || html[pos] == '\n')) ++pos;
-    if (pos < html.size() && (html[pos] == '"' || html[pos] == '\'')) {
-      const std::size_t close = html.find(html[pos], pos + 1);
-      if (close == std::string_view::npos) return close;
-      pos = close + 1;
-    }
-  }
-  return std::string_view::npos;
-}
-
-// Past the end tag of the raw-text element `name` (script, style), or npos.
-std::size_t SkipRawText(std::string_view html, std::size_t pos, std::string_view name) {
-  while ((pos = html.find("</", pos)) != std::string_view::npos) {
-    pos += 2;
-    std::size_t k = 0;
-    while (k < name.size() && pos + k < html.size() && Lower(html[pos + k]) == name[k]) ++k;
-    if (k == name.size()) return html.find('>', pos + k);
-  }
-  return pos;
-}
 
 // Decodes one UTF-8 sequence at `pos`; invalid bytes decode as U+FFFD.
 char32_t DecodeUtf8(std::string_view s, std::size_t& pos) {
@@ -110,37 +77,21 @@ bool IsOtherWordChar(char32_t c) {
 std::string HtmlToText(std::string_view html) {
   std::string text;
   text.reserve(html.size());
-  std::string name;
-  std::size_t pos = 0;
-  while (pos < html.size()) {
-    const std::size_t open = html.find('<', pos);
-    text.append(html.substr(pos, open - pos));
-    if (open == std::string_view::npos) break;
-    pos = open + 1;
-    if (pos >= html.size()) break;
-    const char next = html[pos];
-    std::size_t end;
-    if (html.substr(pos, 3) == "!--") {
-      end = html.find("-->", pos + 3);
-      if (end != std::string_view::npos) end += 3;
-    } else if (next == '!' || next == '?') {
-      end = html.find('>', pos);
-      if (end != std::string_view::npos) ++end;
-    } else if (IsAsciiAlpha(next)) {
-      end = SkipTag(html, pos, name);
-      if (end != std::string_view::npos && (name == "script" || name == "style")) {
-        end = SkipRawText(html, end, name);
-        if (end != std::string_view::npos) ++end;
-      }
-    } else if (next == '/' && pos + 1 < html.size() && IsAsciiAlpha(html[pos + 1])) {
-      end = SkipTag(html, pos + 1, name);
-    } else {
-      text += '<';  // a '<' in text
+  feeds::HtmlScanner scanner(html, feeds::HtmlAttributes::kSkip);
+  feeds::HtmlToken token;
+  while (scanner.Next(&token)) {
+    if (token.kind == feeds::HtmlTokenKind::kText) {
+      text.append(token.text);
       continue;
     }
-    if (end == std::string_view::npos) break;  // cut off inside markup
-    text += ' ';                               // tags separate words
-    pos = end;
+    if (token.kind == feeds::HtmlTokenKind::kCutOff) break;  // cut off inside markup
+    if (token.kind == feeds::HtmlTokenKind::kStartTag &&
+        (token.name == "script" || token.name == "style")) {
+      // The contents and the end tag go with the start tag: one space for all.
+      scanner.SkipRawText(token.name);
+      if (!scanner.Next(&token) || token.kind == feeds::HtmlTokenKind::kCutOff) break;
+    }
+    text += ' ';  // tags separate words
   }
   return feeds::DecodeHtmlEntities(text);
 }

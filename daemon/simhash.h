@@ -11,10 +11,11 @@ namespace tributary::daemon {
 
 // The words of an HTML fragment, for fingerprinting only: tags, comments
 // and script/style contents dropped, character references decoded, a space
-// where a tag was. A tokenizer-level reading, not a tree: building gumbo's
-// tree for every new item was half the CPU of a cold poll, and a fingerprint
-// needs only the same words from the same markup. Nothing here is shown to
-// anyone; pages and mail go through the gumbo sanitiser.
+// where a tag was. A tokenizer-level reading (feeds/html_scan.h), not a
+// tree: building gumbo's tree for every new item was half the CPU of a cold
+// poll, and a fingerprint needs only the same words from the same markup.
+// Nothing here is shown to anyone; pages and mail go through the gumbo
+// sanitiser.
 std::string HtmlToText(std::string_view html);
 
 // Normalised tokens of plain text: ASCII lower-cased words of letters and

@@ -7,6 +7,7 @@ add_library(tributary_feeds STATIC
   ${CMAKE_CURRENT_LIST_DIR}/discover.cc
   ${CMAKE_CURRENT_LIST_DIR}/entities.cc
   ${CMAKE_CURRENT_LIST_DIR}/feed_json.cc
+  ${CMAKE_CURRENT_LIST_DIR}/html_scan.cc
   ${CMAKE_CURRENT_LIST_DIR}/html_text.cc
   ${CMAKE_CURRENT_LIST_DIR}/json_feed_parser.cc
   ${CMAKE_CURRENT_LIST_DIR}/parse_context.cc

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "feeds/charset.h"
+#include "feeds/html_scan.h"
 
 namespace tributary::feeds {
 namespace {
@@ -34,6 +35,10 @@ bool EndsWithIgnoreCase(std::string_view text, std::string_view suffix) {
 
 bool IsUrlAttribute(std::string_view name) {
   return name == "href" || name == "src" || name == "poster";
+}
+
+bool IsUrlAttribute(const HtmlAttribute& attr) {
+  return attr.NameIs("href") || attr.NameIs("src") || attr.NameIs("poster");
 }
 
 // Whether an attribute value needs resolving: not empty, not a fragment,
@@ -117,8 +122,6 @@ void CollectReplacements(const GumboNode* root, std::string_view html, const Url
   }
 }
 
-bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
 // Start tags that the HTML tree builder, in any insertion mode a fragment
 // of feed content reaches with only these tags, always turns into an
 // element carrying every attribute of the token. Everything else (raw-text
@@ -139,90 +142,6 @@ bool IsPlainElement(std::string_view name) {
   return std::find(std::begin(kPlain), std::end(kPlain), name) != std::end(kPlain);
 }
 
-struct ScannedAttribute {
-  std::string name;           // lower-cased, as the tokenizer stores it
-  std::string_view value;     // as written (no character reference decoded)
-  std::string_view original;  // the value with its quotes, if any
-};
-
-// Reads one tag the way the HTML tokenizer's tag states do, from just past
-// "<" or "</" (at the tag name). Returns the offset past its '>', or npos
-// when the input ends inside the tag: the tokenizer then drops it. Sets
-// *repeated when an attribute name occurs twice (gumbo 0.10 then drops the
-// value of a later attribute too; gumbo is left to decide those).
-std::size_t ScanTag(std::string_view html, std::size_t pos, std::string* name,
-                    std::vector<ScannedAttribute>* attributes, bool* repeated) {
-  const std::size_t n = html.size();
-  constexpr std::size_t kEnd = std::string_view::npos;
-  name->clear();
-  attributes->clear();
-  while (pos < n && !IsSpace(html[pos]) && html[pos] != '/' && html[pos] != '>') {
-    name->push_back(Lower(html[pos++]));
-  }
-  std::string attribute;
-  while (true) {
-    // Before attribute name (also where a quoted value or a stray '/' leads).
-    while (pos < n && IsSpace(html[pos])) ++pos;
-    if (pos >= n) return kEnd;
-    if (html[pos] == '>') return pos + 1;
-    if (html[pos] == '/') {
-      if (++pos >= n) return kEnd;
-      if (html[pos] == '>') return pos + 1;
-      continue;
-    }
-    // Attribute name: its first character is taken whatever it is.
-    attribute.assign(1, Lower(html[pos++]));
-    while (pos < n && !IsSpace(html[pos]) && html[pos] != '/' && html[pos] != '>' &&
-           html[pos] != '=') {
-      attribute.push_back(Lower(html[pos++]));
-    }
-    bool duplicate = std::any_of(attributes->begin(), attributes->end(),
-                                 [&](const ScannedAttribute& a) { return a.name == attribute; });
-    if (duplicate) *repeated = true;
-    if (!duplicate) attributes->push_back({attribute, {}, {}});
-    while (pos < n && IsSpace(html[pos])) ++pos;
-    if (pos >= n) return kEnd;
-    if (html[pos] != '=') continue;  // no value; '/', '>' or the next name
-    ++pos;
-    while (pos < n && IsSpace(html[pos])) ++pos;
-    if (pos >= n) return kEnd;
-    std::string_view value;
-    std::string_view original;
-    if (html[pos] == '"' || html[pos] == '\'') {
-      std::size_t close = html.find(html[pos], pos + 1);
-      if (close == kEnd) return kEnd;
-      value = html.substr(pos + 1, close - pos - 1);
-      original = html.substr(pos, close + 1 - pos);
-      pos = close + 1;
-    } else if (html[pos] == '>') {
-      return pos + 1;  // empty value
-    } else {
-      std::size_t start = pos;
-      while (pos < n && !IsSpace(html[pos]) && html[pos] != '>') ++pos;
-      if (pos >= n) return kEnd;
-      value = original = html.substr(start, pos - start);
-    }
-    if (!duplicate) {
-      attributes->back().value = value;
-      attributes->back().original = original;
-    }
-  }
-}
-
-// Past the end of a comment whose "<!--" ends just before `pos`, or npos.
-std::size_t SkipComment(std::string_view html, std::size_t pos) {
-  const std::size_t n = html.size();
-  if (pos < n && html[pos] == '>') return pos + 1;  // "<!-->"
-  if (html.substr(pos, 2) == "->") return pos + 2;  // "<!--->"
-  while ((pos = html.find("--", pos)) != std::string_view::npos) {
-    pos += 2;
-    while (pos < n && html[pos] == '-') ++pos;
-    if (pos < n && html[pos] == '>') return pos + 1;
-    if (html.substr(pos, 2) == "!>") return pos + 2;
-  }
-  return std::string_view::npos;
-}
-
 // The replacements gumbo's tree would give, found by tokenizing only.
 // Returns false, leaving the work to gumbo, when the result depends on more
 // than the tokenizer: an element the tree builder treats specially (see
@@ -234,47 +153,16 @@ bool CollectReplacementsByScan(std::string_view html, const UrlResolver& base,
   if (html.find('\r') != std::string_view::npos || html.find('\0') != std::string_view::npos) {
     return false;
   }
-  const std::size_t n = html.size();
-  std::string name;
-  std::vector<ScannedAttribute> attributes;
-  std::size_t pos = 0;
-  while ((pos = html.find('<', pos)) != std::string_view::npos) {
-    ++pos;
-    if (pos >= n) break;
-    char c = html[pos];
-    if (c == '!') {
-      pos = html.substr(pos + 1, 2) == "--" ? SkipComment(html, pos + 3) : html.find('>', pos);
-      if (pos == std::string_view::npos) break;
-      continue;
-    }
-    if (c == '?') {  // bogus comment
-      pos = html.find('>', pos);
-      if (pos == std::string_view::npos) break;
-      continue;
-    }
-    bool end_tag = c == '/';
-    if (end_tag) {
-      if (pos + 1 >= n) break;  // "</" at the end is text
-      if (html[pos + 1] == '>') {
-        pos += 2;
-        continue;
-      }
-      if (!IsAsciiAlpha(html[pos + 1])) {  // bogus comment
-        pos = html.find('>', pos);
-        if (pos == std::string_view::npos) break;
-        continue;
-      }
-      ++pos;
-    } else if (!IsAsciiAlpha(c)) {
-      continue;  // a '<' in text
-    }
-    bool repeated = false;
-    pos = ScanTag(html, pos, &name, &attributes, &repeated);
-    if (pos == std::string_view::npos) break;  // a tag cut by the end is dropped
-    if (end_tag) continue;                     // end tags carry no attributes into the tree
-    if (repeated || !IsPlainElement(name)) return false;
-    for (const ScannedAttribute& attr : attributes) {
-      if (!IsUrlAttribute(attr.name) || !NeedsResolving(attr.value)) continue;
+  HtmlScanner scanner(html);
+  HtmlToken token;
+  while (scanner.Next(&token)) {
+    if (token.kind == HtmlTokenKind::kCutOff) break;  // a tag cut by the end is dropped
+    // End tags carry no attributes into the tree; comments and text none at all.
+    if (token.kind != HtmlTokenKind::kStartTag) continue;
+    // gumbo 0.10 drops the value of a later attribute too when a name repeats.
+    if (token.duplicate_attribute || !IsPlainElement(token.name)) return false;
+    for (const HtmlAttribute& attr : token.attributes) {
+      if (!IsUrlAttribute(attr) || !NeedsResolving(attr.value)) continue;
       bool controls = false;
       if (attr.value.find('&') != std::string_view::npos ||
           CountInvalidUtf8(attr.value, &controls) != 0) {
@@ -282,8 +170,8 @@ bool CollectReplacementsByScan(std::string_view html, const UrlResolver& base,
       }
       std::string resolved = base.Resolve(attr.value);
       if (resolved == Trim(attr.value)) continue;
-      out->push_back({static_cast<std::size_t>(attr.original.data() - html.data()),
-                      attr.original.size(), EscapeAttribute(resolved)});
+      out->push_back(
+          {scanner.OffsetOf(attr.original), attr.original.size(), EscapeAttribute(resolved)});
     }
   }
   return true;
