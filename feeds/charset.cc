@@ -2,16 +2,14 @@
 
 #include <iconv.h>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <string>
+
+#include "feeds/simd.h"
 
 namespace tributary::feeds {
 namespace {
@@ -354,19 +352,7 @@ std::string_view XmlDeclaredEncoding(std::string_view document) {
 
 namespace {
 
-#if defined(__SSE2__)
-// One bit per byte of a 64-byte block: the results of a comparison of its
-// four 16-byte lanes.
-template <typename Compare>
-std::uint64_t BlockMask(const __m128i (&lanes)[4], Compare compare) {
-  std::uint64_t mask = 0;
-  for (int k = 0; k < 4; ++k) {
-    auto bits = static_cast<std::uint32_t>(_mm_movemask_epi8(compare(lanes[k])));
-    mask |= static_cast<std::uint64_t>(bits) << (16 * k);
-  }
-  return mask;
-}
-
+#if defined(TRIBUTARY_SIMD_BLOCKS)
 // True when `text` is valid UTF-8; then sets *has_controls as
 // CountInvalidUtf8 does. Mixed CJK and Latin text defeats any byte-wise
 // ASCII fast path (a branch per word), so whole 64-byte blocks are
@@ -375,10 +361,13 @@ std::uint64_t BlockMask(const __m128i (&lanes)[4], Compare compare) {
 // Leads whose second byte has a narrower range (E0, ED, F0, F4) are rare
 // and checked one by one.
 bool IsValidUtf8Blocks(std::string_view text, bool* has_controls) {
+  static const simd::Utf8Classifier classify = simd::BestUtf8Classifier();
   const auto* data = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
   std::uint64_t carry = 0;  // continuation bytes the previous block asked for
+  std::uint64_t controls = 0;
   unsigned char tail[64];
+  simd::Utf8Masks m;
   for (std::size_t i = 0; i < n; i += 64) {
     const unsigned char* block = data + i;
     if (n - i < 64) {
@@ -388,58 +377,23 @@ bool IsValidUtf8Blocks(std::string_view text, bool* has_controls) {
       std::memcpy(tail, block, n - i);
       block = tail;
     }
-    __m128i lanes[4];
-    for (int k = 0; k < 4; ++k) {
-      lanes[k] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * k));
-    }
-    const std::uint64_t high = BlockMask(lanes, [](__m128i v) { return v; });
-    // Signed bytes below 0x20 are the C0 controls and all bytes >= 0x80.
-    std::uint64_t controls =
-        BlockMask(lanes,
-                  [](__m128i v) {
-                    return _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
-                                        _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
-                  }) &
-        ~high;
-    for (; controls != 0; controls &= controls - 1) {
-      unsigned char c = block[__builtin_ctzll(controls)];
-      if (c != '\t' && c != '\n' && c != '\r') *has_controls = true;
-    }
-    if (high == 0 && carry == 0) continue;
-    auto signed_at_least = [&](int lowest) {
-      return BlockMask(lanes,
-                       [lowest](__m128i v) {
-                         return _mm_cmpgt_epi8(v, _mm_set1_epi8(static_cast<char>(lowest - 1)));
-                       }) &
-             high;
-    };
-    // In signed terms 0x80..0xBF are -128..-65 and every lead is above.
-    const std::uint64_t continuation =
-        BlockMask(lanes, [](__m128i v) { return _mm_cmplt_epi8(v, _mm_set1_epi8(-64)); });
-    const std::uint64_t from_c2 = signed_at_least(0xC2 - 256);
-    const std::uint64_t from_e0 = signed_at_least(0xE0 - 256);
-    const std::uint64_t from_f0 = signed_at_least(0xF0 - 256);
-    const std::uint64_t from_f5 = signed_at_least(0xF5 - 256);
-    const std::uint64_t leads = from_c2 & ~from_f5;   // C2..F4
-    const std::uint64_t leads3 = from_e0 & ~from_f5;  // E0..F4: 3 or 4 bytes
-    const std::uint64_t leads4 = from_f0 & ~from_f5;  // F0..F4
-    const std::uint64_t bad_leads = (high & ~continuation & ~from_c2) | from_f5;  // C0 C1 F5..FF
+    classify(block, &m);
+    controls |= m.controls;
+    if (m.high == 0 && carry == 0) continue;
+    const std::uint64_t leads = m.from_c2 & ~m.from_f5;   // C2..F4
+    const std::uint64_t leads3 = m.from_e0 & ~m.from_f5;  // E0..F4: 3 or 4 bytes
+    const std::uint64_t leads4 = m.from_f0 & ~m.from_f5;  // F0..F4
+    const std::uint64_t bad_leads = (m.high & ~m.continuation & ~m.from_c2) | m.from_f5;
     const std::uint64_t wanted = (leads << 1) | (leads3 << 2) | (leads4 << 3) | carry;
-    if (bad_leads != 0 || wanted != continuation) return false;
+    if (bad_leads != 0 || wanted != m.continuation) return false;
     carry = (leads >> 63) | (leads3 >> 62) | (leads4 >> 61);
-    std::uint64_t narrow = BlockMask(lanes, [](__m128i v) {
-      __m128i e0_ed = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0xE0))),
-                                   _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0xED))));
-      __m128i f0_f4 = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0xF0))),
-                                   _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0xF4))));
-      return _mm_or_si128(e0_ed, f0_f4);
-    });
-    for (; narrow != 0; narrow &= narrow - 1) {
+    for (std::uint64_t narrow = m.narrow; narrow != 0; narrow &= narrow - 1) {
       std::size_t at = i + static_cast<std::size_t>(__builtin_ctzll(narrow));
       // A sequence cut by the end was caught above; here the bytes exist.
       if (at + 1 < n && ValidSequenceLength(data + at, n - at) == 0) return false;
     }
   }
+  if (controls != 0) *has_controls = true;
   return carry == 0;
 }
 #endif
@@ -502,7 +456,7 @@ std::size_t CountInvalidUtf8Bytes(std::string_view text, bool* has_controls) {
 }  // namespace
 
 std::size_t CountInvalidUtf8(std::string_view text, bool* has_controls) {
-#if defined(__SSE2__)
+#if defined(TRIBUTARY_SIMD_BLOCKS)
   // Short field values are done sooner byte by byte than padded to a block.
   bool controls = false;
   if (text.size() >= 64 && IsValidUtf8Blocks(text, &controls)) {

@@ -2,11 +2,8 @@
 // XML allows, and hand the tree to the dialect parser.
 #include "feeds/parser.h"
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <pugixml.hpp>
@@ -18,6 +15,7 @@
 #include "feeds/entities.h"
 #include "feeds/json_feed_parser.h"
 #include "feeds/parse_context.h"
+#include "feeds/simd.h"
 #include "feeds/xml_util.h"
 
 namespace tributary::feeds {
@@ -39,38 +37,86 @@ struct EntityScan {
   bool nul_references = false;
 };
 
-// Calls visit(p) for each '&' in [begin, end), in order. Escaped HTML has
-// an '&' every few bytes, too dense for a memchr call per hit; a bitmask
-// per 64 bytes is cheap whether they are dense or rare, and mispredicts the
-// end of its loop a quarter as often as one per 16 bytes.
+// Calls visit(p) for each '&' and each "<!" in [begin, end), in order;
+// visit returns where to go on from, so it can skip a CDATA section or a
+// comment. Escaped HTML has an '&' every few bytes, too dense for a memchr
+// call per hit; a bitmask per 64 bytes is cheap whether they are dense or
+// rare, and mispredicts the end of its loop a quarter as often as one per
+// 16 bytes.
 template <typename Visit>
-void ForEachAmpersand(const char* begin, const char* end, Visit visit) {
+void ForEachMark(const char* begin, const char* end, Visit visit) {
   const char* p = begin;
-#if defined(__SSE2__)
-  const __m128i amp = _mm_set1_epi8('&');
-  auto bits = [&](const char* q) {
-    __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
-    return static_cast<std::uint64_t>(
-        static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, amp))));
-  };
-  for (; end - p >= 64; p += 64) {
-    std::uint64_t mask =
-        bits(p) | (bits(p + 16) << 16) | (bits(p + 32) << 32) | (bits(p + 48) << 48);
-    for (; mask != 0; mask &= mask - 1) visit(p + __builtin_ctzll(mask));
+  const char* resume = begin;
+#if defined(TRIBUTARY_SIMD_BLOCKS)
+  static const simd::MarkClassifier marks = simd::BestMarkClassifier();
+  // The classifier looks past the block: a "<!" may straddle two blocks.
+  while (end - p >= 64 + simd::kMarkLookahead) {
+    for (std::uint64_t mask = marks(p); mask != 0; mask &= mask - 1) {
+      const char* q = p + __builtin_ctzll(mask);
+      if (q >= resume) resume = visit(q);
+    }
+    p = std::max(p + 64, resume);
   }
 #endif
-  for (; p < end; ++p) {
-    if (*p == '&') visit(p);
+  for (p = std::max(p, resume); p < end;) {
+    p = (*p == '&' || (*p == '<' && end - p > 1 && p[1] == '!')) ? visit(p) : p + 1;
   }
 }
 
+// Past the CDATA section or comment that starts at `p` ("<!"), or past
+// the "<!" of anything else (a doctype); `end` if it never ends. Their
+// '&'s are text, not references.
+const char* SkipMarkup(const char* p, const char* end) {
+  std::string_view rest(p, static_cast<std::size_t>(end - p));
+  std::string_view close;
+  std::size_t from = 0;
+  if (rest.starts_with("<![CDATA[")) {
+    close = "]]>";
+    from = 9;
+  } else if (rest.starts_with("<!--")) {
+    close = "-->";
+    from = 4;
+  } else {
+    return p + 2;
+  }
+  std::size_t at = rest.find(close, from);
+  return at == std::string_view::npos ? end : p + at + close.size();
+}
+
+// `text` as the little-endian word its bytes make.
+constexpr std::uint64_t Word(std::string_view text) {
+  std::uint64_t value = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    value |= static_cast<std::uint64_t>(static_cast<unsigned char>(text[i])) << (8 * i);
+  }
+  return value;
+}
+constexpr std::uint64_t kLt = Word("lt;");
+constexpr std::uint64_t kGt = Word("gt;");
+constexpr std::uint64_t kAmp = Word("amp;");
+constexpr std::uint64_t kQuot = Word("quot;");
+constexpr std::uint64_t kApos = Word("apos;");
+
 // Whether [name, end) starts with "lt;", "gt;", "amp;", "quot;" or "apos;":
-// nearly every reference in escaped HTML, told apart without reading a name.
+// nearly every reference in escaped HTML, told apart without reading a
+// name. Where eight bytes are left they are compared as one word, with no
+// branch per name to mispredict.
 bool IsXmlEntityReference(const char* name, const char* end) {
   auto is = [&](std::string_view text) {
     return static_cast<std::size_t>(end - name) >= text.size() &&
            std::memcmp(name, text.data(), text.size()) == 0;
   };
+  if constexpr (std::endian::native == std::endian::little) {
+    if (end - name >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, name, sizeof w);
+      const std::uint64_t w3 = w & 0xFFFFFF;
+      const std::uint64_t w4 = w & 0xFFFFFFFF;
+      const std::uint64_t w5 = w & 0xFFFFFFFFFF;
+      return static_cast<bool>((w3 == kLt) | (w3 == kGt) | (w4 == kAmp) | (w5 == kQuot) |
+                               (w5 == kApos));
+    }
+  }
   if (name >= end) return false;
   switch (*name) {
     case 'l':
@@ -97,13 +143,16 @@ bool SameName(std::string_view a, std::string_view b) {
   return true;
 }
 
-// One pass over the '&'s of the document.
+// One pass over the references of the document, outside CDATA sections
+// and comments.
 EntityScan ScanEntities(std::string_view doc) {
   EntityScan scan;
   const char* begin = doc.data();
   const char* end = begin + doc.size();
-  ForEachAmpersand(begin, end, [&](const char* p) {
+  ForEachMark(begin, end, [&](const char* p) -> const char* {
+    if (*p == '<') return SkipMarkup(p, end);
     const char* name = p + 1;
+    if (IsXmlEntityReference(name, end)) return name;
     if (name < end && *name == '#') {
       scan.numeric_references = true;
       const char* q = name + 1;
@@ -111,14 +160,13 @@ EntityScan ScanEntities(std::string_view doc) {
       const char* digits = q;
       while (q < end && *q == '0') ++q;
       if (q > digits && q < end && *q == ';') scan.nul_references = true;
-      return;
+      return name;
     }
-    if (IsXmlEntityReference(name, end)) return;
     const char* q = name;
     while (q < end && q - name < 40 && IsNameChar(*q)) ++q;
     if (q == name || q >= end || *q != ';') {
       ++scan.bare_ampersands;
-      return;
+      return name;
     }
     // Not one of the five XML names: IsXmlEntityReference said so.
     std::string_view entity(name, static_cast<std::size_t>(q - name));
@@ -128,6 +176,7 @@ EntityScan ScanEntities(std::string_view doc) {
                      [&](const std::string& seen) { return SameName(seen, entity); })) {
       scan.undefined.emplace_back(entity);
     }
+    return q + 1;
   });
   return scan;
 }
@@ -137,23 +186,23 @@ EntityScan ScanEntities(std::string_view doc) {
 std::string ReplaceNulReferences(std::string_view doc) {
   std::string out;
   out.reserve(doc.size());
-  std::size_t done = 0;
-  std::size_t amp = 0;
-  while ((amp = doc.find("&#", done)) != std::string_view::npos) {
-    std::size_t q = amp + 2;
-    if (q < doc.size() && (doc[q] == 'x' || doc[q] == 'X')) ++q;
-    std::size_t digits = q;
-    while (q < doc.size() && doc[q] == '0') ++q;
-    out.append(doc.substr(done, amp - done));
-    if (q > digits && q < doc.size() && doc[q] == ';') {
-      out.append("&#xFFFD;");
-      done = q + 1;
-    } else {
-      out.append("&#");
-      done = amp + 2;
-    }
-  }
-  out.append(doc.substr(done));
+  const char* end = doc.data() + doc.size();
+  const char* done = doc.data();
+  ForEachMark(doc.data(), end, [&](const char* p) -> const char* {
+    if (*p == '<') return SkipMarkup(p, end);
+    const char* q = p + 1;
+    if (q >= end || *q != '#') return q;
+    ++q;
+    if (q < end && (*q == 'x' || *q == 'X')) ++q;
+    const char* digits = q;
+    while (q < end && *q == '0') ++q;
+    if (q == digits || q >= end || *q != ';') return p + 1;
+    out.append(done, p);
+    out.append("&#xFFFD;");
+    done = q + 1;
+    return done;
+  });
+  out.append(done, end);
   return out;
 }
 
