@@ -237,31 +237,33 @@ std::string_view Attribute(pugi::xml_node node, std::string_view name) {
   return {};
 }
 
-int MaxDepth(const pugi::xml_node& root, int limit) {
-  int depth = 0;
-  int max_depth = 0;
-  pugi::xml_node current = root.first_child();
-  if (!current) return 0;
-  depth = 1;
-  while (current) {
-    if (depth > max_depth) {
-      max_depth = depth;
-      if (max_depth > limit) return max_depth;
-    }
-    if (pugi::xml_node child = current.first_child()) {
-      current = child;
-      ++depth;
-      continue;
-    }
-    while (current && !current.next_sibling()) {
-      current = current.parent();
-      --depth;
-      if (current == root) return max_depth;
-    }
-    if (!current) break;
-    current = current.next_sibling();
+namespace {
+
+// pugixml walks the tree itself (no recursion, no call into the library
+// per step) and calls back once per node, which is about half the cost of
+// walking it through first_child/next_sibling/parent.
+class DepthWalker final : public pugi::xml_tree_walker {
+ public:
+  explicit DepthWalker(int limit) : limit_(limit) {}
+  bool for_each(pugi::xml_node& /*node*/) override {
+    const int node_depth = depth() + 1;  // pugixml counts the root's children as 0
+    if (node_depth > max_depth_) max_depth_ = node_depth;
+    return max_depth_ <= limit_;  // stop as soon as the limit is passed
   }
-  return max_depth;
+  int max_depth() const { return max_depth_; }
+
+ private:
+  int limit_;
+  int max_depth_ = 0;
+};
+
+}  // namespace
+
+int MaxDepth(const pugi::xml_node& root, int limit) {
+  DepthWalker walker(limit);
+  pugi::xml_node node = root;
+  node.traverse(walker);
+  return walker.max_depth();
 }
 
 }  // namespace tributary::feeds

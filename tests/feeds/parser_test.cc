@@ -1,5 +1,6 @@
 #include "feeds/parser.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -109,6 +110,18 @@ TEST(ParserTest, RefusesDeepNesting) {
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code, ErrorCode::kParse);
   EXPECT_EQ(result.error().message, "document nested deeper than 256 elements (too_deep)");
+  // The limit itself: 256 levels (rss, channel, item, description and 252
+  // more) are read; one more is refused.
+  auto nested = [](int extra) {
+    std::string doc = "<rss><channel><item><title>t</title><description>";
+    for (int i = 0; i < extra; ++i) doc += "<a>";
+    for (int i = 0; i < extra; ++i) doc += "</a>";
+    return doc + "</description></item></channel></rss>";
+  };
+  EXPECT_TRUE(ParseFeed(nested(252), {}).has_value());
+  Result<ParsedFeed> one_more = ParseFeed(nested(253), {});
+  ASSERT_FALSE(one_more.has_value());
+  EXPECT_THAT(one_more.error().message, ::testing::HasSubstr("too_deep"));
   std::string json(100000, '[');
   Result<ParsedFeed> deep_json = ParseFeed(json, {});
   ASSERT_FALSE(deep_json.has_value());
