@@ -95,7 +95,12 @@ std::string ParseContext::PlainText(std::string_view raw) const {
   raw = TrimView(raw);
   if (raw.find('&') == std::string_view::npos) return Clean(std::string(raw));
   std::string decoded = DecodeHtmlEntities(raw);
-  return Clean(std::string(TrimView(decoded)));
+  std::string_view trimmed = TrimView(decoded);
+  if (trimmed.size() != decoded.size()) {
+    decoded.erase(static_cast<std::size_t>(trimmed.data() + trimmed.size() - decoded.data()));
+    decoded.erase(0, static_cast<std::size_t>(trimmed.data() - decoded.data()));
+  }
+  return Clean(std::move(decoded));
 }
 
 std::string ParseContext::Html(std::string raw, const UrlResolver& base, bool escaped_by_us) {
