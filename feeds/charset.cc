@@ -455,6 +455,11 @@ std::size_t CountInvalidUtf8Bytes(std::string_view text, bool* has_controls) {
 
 }  // namespace
 
+std::size_t Utf8SequenceLength(std::string_view text) {
+  if (text.empty()) return 0;
+  return ValidSequenceLength(reinterpret_cast<const unsigned char*>(text.data()), text.size());
+}
+
 std::size_t CountInvalidUtf8(std::string_view text, bool* has_controls) {
 #if defined(TRIBUTARY_SIMD_BLOCKS)
   // Short field values are done sooner byte by byte than padded to a block.

@@ -36,6 +36,10 @@ struct DecodedDocument {
 Result<DecodedDocument> DecodeToUtf8(std::string_view body, std::string_view content_type,
                                      std::vector<std::string>* warnings);
 
+// The length of the valid UTF-8 sequence `text` starts with (1 for an
+// ASCII byte), or 0 when it does not start with one (or is empty).
+std::size_t Utf8SequenceLength(std::string_view text);
+
 // Checks `text` for invalid UTF-8. Returns the number of bytes that are not
 // part of a valid sequence; sets *has_controls when a C0 control other than
 // TAB/LF/CR (or DEL) is present.

@@ -72,6 +72,32 @@ bool MayHaveRelativeUrl(std::string_view html) {
   return false;
 }
 
+// `url` with the bytes that are not UTF-8, and the controls, escaped as
+// %XX. curl decodes escapes in a host ("https://%ba.example/" gives the
+// byte BA), so a resolved URL can hold them; every string the parser hands
+// out is valid UTF-8 without controls.
+std::string EscapeInvalidBytes(std::string url) {
+  bool controls = false;
+  if (CountInvalidUtf8(url, &controls) == 0 && !controls) return url;
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(url.size() + 16);
+  for (std::size_t i = 0; i < url.size();) {
+    const auto c = static_cast<unsigned char>(url[i]);
+    const std::size_t length = Utf8SequenceLength(std::string_view(url).substr(i));
+    if (length == 0 || c < 0x20 || c == 0x7F) {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+      ++i;
+    } else {
+      out.append(url, i, length);
+      i += length;
+    }
+  }
+  return out;
+}
+
 std::string EscapeAttribute(std::string_view value) {
   std::string out;
   out.reserve(value.size() + 2);
@@ -239,7 +265,7 @@ std::string UrlResolver::Resolve(std::string_view ref) const {
                    CURLU_NON_SUPPORT_SCHEME | CURLU_ALLOW_SPACE) == CURLUE_OK) {
     char* text = nullptr;
     if (curl_url_get(url, CURLUPART_URL, &text, 0) == CURLUE_OK && text != nullptr) {
-      result = text;
+      result = EscapeInvalidBytes(text);
     }
     curl_free(text);
   }

@@ -26,6 +26,17 @@ TEST(UrlTest, ResolvesAgainstTheBase) {
   EXPECT_EQ(base.Resolve(""), "");
 }
 
+// curl decodes escapes in a host: the byte that comes out is not UTF-8
+// and must not reach the parser's output (found by fuzzing).
+TEST(UrlTest, ResolvedUrlsStayValidUtf8) {
+  UrlResolver base("https://%ba.example/blog/");
+  ASSERT_TRUE(base.valid());
+  const std::string resolved = base.Resolve("post");
+  EXPECT_EQ(resolved, "https://%BA.example/blog/post");
+  UrlResolver cjk("https://example.org/%E6%96%B0/");
+  EXPECT_EQ(cjk.Resolve("\xe6\x96\xb0"), "https://example.org/%E6%96%B0/%e6%96%b0");
+}
+
 TEST(UrlTest, WithoutBaseKeepsTheReference) {
   UrlResolver none;
   EXPECT_FALSE(none.valid());
