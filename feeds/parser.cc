@@ -143,6 +143,16 @@ bool SameName(std::string_view a, std::string_view b) {
   return true;
 }
 
+// Past the ';' of the &#0; reference (any number of zeros, decimal or
+// hex) whose '#' is at `hash`, or nullptr when there is none there.
+const char* NulReferenceEnd(const char* hash, const char* end) {
+  const char* q = hash + 1;
+  if (q < end && (*q == 'x' || *q == 'X')) ++q;
+  const char* digits = q;
+  while (q < end && *q == '0') ++q;
+  return q > digits && q < end && *q == ';' ? q + 1 : nullptr;
+}
+
 // One pass over the references of the document, outside CDATA sections
 // and comments.
 EntityScan ScanEntities(std::string_view doc) {
@@ -155,11 +165,7 @@ EntityScan ScanEntities(std::string_view doc) {
     if (IsXmlEntityReference(name, end)) return name;
     if (name < end && *name == '#') {
       scan.numeric_references = true;
-      const char* q = name + 1;
-      if (q < end && (*q == 'x' || *q == 'X')) ++q;
-      const char* digits = q;
-      while (q < end && *q == '0') ++q;
-      if (q > digits && q < end && *q == ';') scan.nul_references = true;
+      if (NulReferenceEnd(name, end) != nullptr) scan.nul_references = true;
       return name;
     }
     const char* q = name;
@@ -190,16 +196,12 @@ std::string ReplaceNulReferences(std::string_view doc) {
   const char* done = doc.data();
   ForEachMark(doc.data(), end, [&](const char* p) -> const char* {
     if (*p == '<') return SkipMarkup(p, end);
-    const char* q = p + 1;
-    if (q >= end || *q != '#') return q;
-    ++q;
-    if (q < end && (*q == 'x' || *q == 'X')) ++q;
-    const char* digits = q;
-    while (q < end && *q == '0') ++q;
-    if (q == digits || q >= end || *q != ';') return p + 1;
+    const char* hash = p + 1;
+    const char* past = hash < end && *hash == '#' ? NulReferenceEnd(hash, end) : nullptr;
+    if (past == nullptr) return hash;
     out.append(done, p);
     out.append("&#xFFFD;");
-    done = q + 1;
+    done = past;
     return done;
   });
   out.append(done, end);

@@ -128,6 +128,25 @@ TEST(ParserTest, RefusesDeepNesting) {
   EXPECT_EQ(deep_json.error().message, "JSON nested deeper than 256 levels");
 }
 
+// The entity scan reads 64-byte blocks: a CDATA section or comment must be
+// skipped, and a reference after it still seen, wherever they fall against
+// the block edges (a "<!" may straddle two blocks).
+TEST(ParserTest, EntityScanSkipsCdataAndCommentsAtEveryOffset) {
+  for (int pad = 0; pad < 140; ++pad) {
+    std::string body = "<rss><channel><title>" + std::string(static_cast<std::size_t>(pad), 'x') +
+                       "</title><!-- R&D --><item><title><![CDATA[AT&T &#0;]]> &#0; &bull;"
+                       "</title></item></channel></rss>";
+    Result<ParsedFeed> result = ParseFeed(body, {});
+    ASSERT_TRUE(result.has_value()) << pad;
+    ASSERT_EQ(result->items.size(), 1u) << pad;
+    // A title is plain text: its references are decoded, CDATA or not.
+    EXPECT_EQ(result->items[0].title, "AT&T \uFFFD \uFFFD \u2022") << pad;
+    std::vector<std::string> want = {"undefined XML entities decoded as HTML: &bull;",
+                                     "&#0; character references replaced with U+FFFD"};
+    EXPECT_EQ(result->warnings, want) << pad;
+  }
+}
+
 TEST(ParserTest, TruncatedDocumentKeepsCompleteItems) {
   ParsedFeed feed = MustParse(
       "<rss version=\"2.0\"><channel><title>T</title><item><title>One</title></item>"
