@@ -20,13 +20,6 @@ bool IsAlnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Decodes a numeric reference body ("#233" or "#xE9"); false if malformed.
 bool DecodeNumeric(std::string_view body, std::string* out) {
   bool hex = body.size() > 1 && (body[1] == 'x' || body[1] == 'X');
@@ -34,7 +27,8 @@ bool DecodeNumeric(std::string_view body, std::string* out) {
   if (i >= body.size()) return false;
   std::uint32_t cp = 0;
   for (; i < body.size(); ++i) {
-    int digit = hex ? HexValue(body[i]) : (body[i] >= '0' && body[i] <= '9' ? body[i] - '0' : -1);
+    int digit =
+        hex ? HexDigitValue(body[i]) : (body[i] >= '0' && body[i] <= '9' ? body[i] - '0' : -1);
     if (digit < 0) return false;
     cp = cp * (hex ? 16u : 10u) + static_cast<std::uint32_t>(digit);
     if (cp > 0x10FFFF) cp = 0x110000;  // saturate: stays invalid, never overflows
@@ -62,8 +56,15 @@ bool IsXmlEntity(std::string_view name) {
   return name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos";
 }
 
-void AppendUtf8(std::string* out, char32_t cp) {
-  auto put = [out](std::uint32_t b) { out->push_back(static_cast<char>(b)); };
+int HexDigitValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+char* EncodeUtf8(char32_t cp, char* out) {
+  auto put = [&out](std::uint32_t b) { *out++ = static_cast<char>(b); };
   auto c = static_cast<std::uint32_t>(cp);
   if (c < 0x80) {
     put(c);
@@ -80,6 +81,12 @@ void AppendUtf8(std::string* out, char32_t cp) {
     put(0x80 | ((c >> 6) & 0x3F));
     put(0x80 | (c & 0x3F));
   }
+  return out;
+}
+
+void AppendUtf8(std::string* out, char32_t cp) {
+  char bytes[4];
+  out->append(bytes, static_cast<std::size_t>(EncodeUtf8(cp, bytes) - bytes));
 }
 
 std::string DecodeHtmlEntities(std::string_view text) {

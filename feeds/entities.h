@@ -25,5 +25,11 @@ std::string DecodeHtmlEntities(std::string_view text);
 
 // Appends code point `cp` as UTF-8 (no validation).
 void AppendUtf8(std::string* out, char32_t cp);
+// Writes code point `cp` as UTF-8 (one to four bytes, no validation) at
+// `out` and returns the end.
+char* EncodeUtf8(char32_t cp, char* out);
+
+// The value of hexadecimal digit `c`, or -1.
+int HexDigitValue(char c);
 
 }  // namespace tributary::feeds

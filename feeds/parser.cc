@@ -3,6 +3,7 @@
 #include "feeds/parser.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -24,63 +25,84 @@ namespace {
 constexpr int kMaxDepth = 256;
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-bool IsNameChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
 
-// What a pass over the raw XML found about its entity references.
-struct EntityScan {
+// The bytes an entity name is read from: ASCII letters and digits.
+constexpr std::array<bool, 256> kNameChars = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    table[static_cast<std::size_t>(c)] =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  }
+  return table;
+}();
+bool IsNameChar(char c) { return kNameChars[static_cast<unsigned char>(c)]; }
+
+// What decoding the document's references found.
+struct ReferenceReport {
+  static constexpr std::size_t kNamesKept = 5;
   std::vector<std::string> undefined;  // HTML names XML does not define
+  // Each of `undefined` as its first eight bytes, zero-padded: a name seen
+  // again (escaped HTML repeats &nbsp; and &mdash;) is told by two integer
+  // compares, and a longer one by its rest too.
+  std::uint64_t heads[kNamesKept] = {};
   std::size_t undefined_count = 0;
   std::size_t bare_ampersands = 0;
   bool numeric_references = false;
   bool nul_references = false;
 };
 
-// Calls visit(p) for each '&' and each "<!" in [begin, end), in order;
-// visit returns where to go on from, so it can skip a CDATA section or a
-// comment. Escaped HTML has an '&' every few bytes, too dense for a memchr
-// call per hit; a bitmask per 64 bytes is cheap whether they are dense or
-// rare, and mispredicts the end of its loop a quarter as often as one per
-// 16 bytes.
-template <typename Visit>
-void ForEachMark(const char* begin, const char* end, Visit visit) {
-  const char* p = begin;
-  const char* resume = begin;
-#if defined(TRIBUTARY_SIMD_BLOCKS)
-  static const simd::MarkClassifier marks = simd::BestMarkClassifier();
-  // The classifier looks past the block: a "<!" may straddle two blocks.
-  while (end - p >= 64 + simd::kMarkLookahead) {
-    for (std::uint64_t mask = marks(p); mask != 0; mask &= mask - 1) {
-      const char* q = p + __builtin_ctzll(mask);
-      if (q >= resume) resume = visit(q);
-    }
-    p = std::max(p + 64, resume);
+// The first eight bytes of `name` (at most 40 bytes, followed by ';' and
+// more of the NUL-terminated text), zero-padded.
+std::uint64_t NameHead(std::string_view name) {
+  std::uint64_t head = 0;
+  for (std::size_t i = 0; i < std::min<std::size_t>(name.size(), 8); ++i) {
+    head |= static_cast<std::uint64_t>(static_cast<unsigned char>(name[i])) << (8 * i);
   }
-#endif
-  for (p = std::max(p, resume); p < end;) {
-    p = (*p == '&' || (*p == '<' && end - p > 1 && p[1] == '!')) ? visit(p) : p + 1;
-  }
+  return head;
 }
 
-// Past the CDATA section or comment that starts at `p` ("<!"), or past
-// the "<!" of anything else (a doctype); `end` if it never ends. Their
-// '&'s are text, not references.
-const char* SkipMarkup(const char* p, const char* end) {
-  std::string_view rest(p, static_cast<std::size_t>(end - p));
-  std::string_view close;
-  std::size_t from = 0;
-  if (rest.starts_with("<![CDATA[")) {
-    close = "]]>";
-    from = 9;
-  } else if (rest.starts_with("<!--")) {
-    close = "-->";
-    from = 4;
-  } else {
-    return p + 2;
+// Counts an undefined entity `name` and keeps the first few distinct ones.
+void NoteUndefined(std::string_view name, ReferenceReport* report) {
+  ++report->undefined_count;
+  if (report->undefined.size() == ReferenceReport::kNamesKept) return;
+  const std::uint64_t head = NameHead(name);
+  for (std::size_t i = 0; i < report->undefined.size(); ++i) {
+    const std::string& seen = report->undefined[i];
+    if (report->heads[i] == head && seen.size() == name.size() &&
+        (name.size() <= 8 || std::memcmp(seen.data() + 8, name.data() + 8, name.size() - 8) == 0)) {
+      return;
+    }
   }
-  std::size_t at = rest.find(close, from);
-  return at == std::string_view::npos ? end : p + at + close.size();
+  report->heads[report->undefined.size()] = head;
+  report->undefined.emplace_back(name);
+}
+
+// Reads the character reference whose '#' is at `hash` ("#65;", "#x41;"):
+// past its ';', or nullptr when it is not one (then it stays text, as
+// pugixml leaves it). The code point saturates past U+10FFFF.
+const char* ReadCharacterReference(const char* hash, char32_t* code_point) {
+  const char* q = hash + 1;
+  const int base = *q == 'x' ? 16 : 10;
+  if (base == 16) ++q;
+  const char* digits = q;
+  std::uint32_t value = 0;
+  for (int digit;
+       (digit = base == 16 ? HexDigitValue(*q) : (*q >= '0' && *q <= '9' ? *q - '0' : -1)) >= 0;
+       ++q) {
+    value = std::min<std::uint32_t>(
+        value * static_cast<std::uint32_t>(base) + static_cast<std::uint32_t>(digit), 0x110000);
+  }
+  if (q == digits || *q != ';') return nullptr;
+  *code_point = value;
+  return q + 1;
+}
+
+// Writes `cp` as UTF-8 at `out` and returns the end. NUL, surrogates and
+// code points past U+10FFFF become U+FFFD; other controls are written as
+// they are and removed with the rest of the document's (clean strings).
+char* WriteCodePoint(char32_t cp, char* out) {
+  if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) cp = 0xFFFD;
+  return EncodeUtf8(cp, out);
 }
 
 // `text` as the little-endian word its bytes make.
@@ -91,137 +113,193 @@ constexpr std::uint64_t Word(std::string_view text) {
   }
   return value;
 }
-constexpr std::uint64_t kLt = Word("lt;");
-constexpr std::uint64_t kGt = Word("gt;");
-constexpr std::uint64_t kAmp = Word("amp;");
-constexpr std::uint64_t kQuot = Word("quot;");
-constexpr std::uint64_t kApos = Word("apos;");
 
-// Whether [name, end) starts with "lt;", "gt;", "amp;", "quot;" or "apos;":
-// nearly every reference in escaped HTML, told apart without reading a
-// name. Where eight bytes are left they are compared as one word, with no
-// branch per name to mispredict.
-bool IsXmlEntityReference(const char* name, const char* end) {
-  auto is = [&](std::string_view text) {
-    return static_cast<std::size_t>(end - name) >= text.size() &&
-           std::memcmp(name, text.data(), text.size()) == 0;
+// The character one of the five XML entities at `name` stands for, with
+// the length of the name and its ';'; 0 when it is not one of them. Where
+// eight bytes are left before `limit` they are compared as one word, with
+// no branch per name to mispredict: escaped HTML is mostly &lt; and &gt;.
+[[gnu::always_inline]] inline char XmlEntityAt(const char* name, const char* limit,
+                                               std::size_t* length) {
+  if (std::endian::native == std::endian::little && limit - name >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, name, sizeof w);
+    const std::uint64_t w3 = w & 0xFFFFFF;
+    const std::uint64_t w4 = w & 0xFFFFFFFF;
+    const std::uint64_t w5 = w & 0xFFFFFFFFFF;
+    const unsigned kind = (w3 == Word("lt;") ? 1U : 0U) | (w3 == Word("gt;") ? 2U : 0U) |
+                          (w4 == Word("amp;") ? 3U : 0U) | (w5 == Word("quot;") ? 4U : 0U) |
+                          (w5 == Word("apos;") ? 5U : 0U);
+    static constexpr char kChars[] = {0, '<', '>', '&', '"', '\''};
+    static constexpr unsigned char kLengths[] = {0, 3, 3, 4, 5, 5};
+    *length = kLengths[kind];
+    return kChars[kind];
+  }
+  auto is = [&](std::string_view entity) {
+    return std::strncmp(name, entity.data(), entity.size()) == 0;
   };
-  if constexpr (std::endian::native == std::endian::little) {
-    if (end - name >= 8) {
-      std::uint64_t w;
-      std::memcpy(&w, name, sizeof w);
-      const std::uint64_t w3 = w & 0xFFFFFF;
-      const std::uint64_t w4 = w & 0xFFFFFFFF;
-      const std::uint64_t w5 = w & 0xFFFFFFFFFF;
-      return static_cast<bool>((w3 == kLt) | (w3 == kGt) | (w4 == kAmp) | (w5 == kQuot) |
-                               (w5 == kApos));
+  static constexpr std::pair<std::string_view, char> kEntities[] = {
+      {"lt;", '<'}, {"gt;", '>'}, {"amp;", '&'}, {"quot;", '"'}, {"apos;", '\''}};
+  for (const auto& [entity, c] : kEntities) {
+    if (is(entity)) {
+      *length = entity.size();
+      return c;
     }
   }
-  if (name >= end) return false;
-  switch (*name) {
-    case 'l':
-      return is("lt;");
-    case 'g':
-      return is("gt;");
-    case 'a':
-      return is("amp;") || is("apos;");
-    case 'q':
-      return is("quot;");
-    default:
-      return false;
+  return 0;
+}
+
+// Decodes the reference at `amp` (an '&' in a NUL-terminated text) into
+// `out`: one of the five XML entities or a character reference becomes
+// what it stands for; an undefined name or a bare '&' stays as it is and
+// is noted in `report` (the HTML decoding of plain-text fields reads the
+// names later). Returns where the input and the output go on.
+struct Decoded {
+  const char* in;
+  char* out;
+};
+// A character reference, an undefined name or a bare '&' at `name`, the
+// byte after the '&'.
+[[gnu::noinline]] Decoded DecodeOtherReference(const char* name, char* out,
+                                               ReferenceReport* report) {
+  char32_t cp = 0;
+  if (const char* past = *name == '#' ? ReadCharacterReference(name, &cp) : nullptr) {
+    report->numeric_references = true;
+    if (cp == 0) report->nul_references = true;
+    return {past, WriteCodePoint(cp, out)};
   }
-}
-
-// std::string == std::string_view calls memcmp; every HTML name (&eacute;
-// &mdash; ...) is compared with up to five seen ones, and an inline loop
-// over a handful of bytes is cheaper than those calls.
-bool SameName(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a[i] != b[i]) return false;
+  const char* q = name;
+  while (q - name < 40 && IsNameChar(*q)) ++q;
+  if (q == name || *q != ';') {
+    ++report->bare_ampersands;
+  } else {
+    NoteUndefined(std::string_view(name, static_cast<std::size_t>(q - name)), report);
   }
-  return true;
+  *out = '&';
+  return {name, out + 1};
 }
 
-// Past the ';' of the &#0; reference (any number of zeros, decimal or
-// hex) whose '#' is at `hash`, or nullptr when there is none there.
-const char* NulReferenceEnd(const char* hash, const char* end) {
-  const char* q = hash + 1;
-  if (q < end && (*q == 'x' || *q == 'X')) ++q;
-  const char* digits = q;
-  while (q < end && *q == '0') ++q;
-  return q > digits && q < end && *q == ';' ? q + 1 : nullptr;
+[[gnu::always_inline]] inline Decoded DecodeReference(const char* amp, const char* limit, char* out,
+                                                      ReferenceReport* report) {
+  const char* name = amp + 1;
+  std::size_t length = 0;
+  if (const char c = XmlEntityAt(name, limit, &length); c != 0) {
+    *out = c;
+    return {name + length, out + 1};
+  }
+  return DecodeOtherReference(name, out, report);
 }
 
-// One pass over the references of the document, outside CDATA sections
-// and comments.
-EntityScan ScanEntities(std::string_view doc) {
-  EntityScan scan;
-  const char* begin = doc.data();
-  const char* end = begin + doc.size();
-  ForEachMark(begin, end, [&](const char* p) -> const char* {
-    if (*p == '<') return SkipMarkup(p, end);
-    const char* name = p + 1;
-    if (IsXmlEntityReference(name, end)) return name;
-    if (name < end && *name == '#') {
-      scan.numeric_references = true;
-      if (NulReferenceEnd(name, end) != nullptr) scan.nul_references = true;
-      return name;
+// Decodes the references of the NUL-terminated `text` in place, through
+// `scratch`; a reference is never shorter than what it decodes to. Reads
+// up to `limit`, the end of the buffer the text lies in.
+void DecodeReferences(char* text, const char* limit, ReferenceReport* report,
+                      std::string* scratch) {
+  char* first = std::strchr(text, '&');
+  if (first == nullptr) return;
+  const std::size_t size = std::strlen(first);
+  if (scratch->size() < size + 128) scratch->resize(size + 128);
+  char* out = scratch->data();
+  const char* in = first;
+#if defined(TRIBUTARY_SIMD_BLOCKS)
+  // A block of 64 bytes at a time: its references in turn, and the text
+  // between them copied 64 bytes at a time, so that escaped HTML, with a
+  // reference every few bytes, costs no mispredicted branch per reference.
+  while (limit - in >= 128) {
+    std::size_t pos = 0;
+    bool ended = false;
+    for (std::uint64_t stops = simd::ReferenceStops(in); stops != 0; stops &= stops - 1) {
+      const auto at = static_cast<std::size_t>(__builtin_ctzll(stops));
+      if (at < pos) continue;  // inside a reference already read
+      simd::Copy64(out, in + pos);
+      out += at - pos;
+      if (in[at] == '\0') {
+        ended = true;
+        pos = at;
+        break;
+      }
+      const Decoded next = DecodeReference(in + at, limit, out, report);
+      out = next.out;
+      pos = static_cast<std::size_t>(next.in - in);
+      if (pos >= 64) break;
     }
-    const char* q = name;
-    while (q < end && q - name < 40 && IsNameChar(*q)) ++q;
-    if (q == name || q >= end || *q != ';') {
-      ++scan.bare_ampersands;
-      return name;
+    if (!ended && pos < 64) {
+      simd::Copy64(out, in + pos);
+      out += 64 - pos;
+      pos = 64;
     }
-    // Not one of the five XML names: IsXmlEntityReference said so.
-    std::string_view entity(name, static_cast<std::size_t>(q - name));
-    ++scan.undefined_count;
-    if (scan.undefined.size() < 5 &&
-        std::none_of(scan.undefined.begin(), scan.undefined.end(),
-                     [&](const std::string& seen) { return SameName(seen, entity); })) {
-      scan.undefined.emplace_back(entity);
+    in += pos;
+    if (ended) break;
+  }
+#endif
+  while (*in != '\0') {
+    if (*in == '&') {
+      const Decoded next = DecodeReference(in, limit, out, report);
+      in = next.in;
+      out = next.out;
+    } else {
+      *out++ = *in++;
     }
-    return q + 1;
-  });
-  return scan;
+  }
+  const auto decoded = static_cast<std::size_t>(out - scratch->data());
+  std::memcpy(first, scratch->data(), decoded);
+  first[decoded] = '\0';
 }
 
-// pugixml decodes &#0; to a NUL that silently truncates the text; make it
-// the replacement character instead.
-std::string ReplaceNulReferences(std::string_view doc) {
-  std::string out;
-  out.reserve(doc.size());
-  const char* end = doc.data() + doc.size();
-  const char* done = doc.data();
-  ForEachMark(doc.data(), end, [&](const char* p) -> const char* {
-    if (*p == '<') return SkipMarkup(p, end);
-    const char* hash = p + 1;
-    const char* past = hash < end && *hash == '#' ? NulReferenceEnd(hash, end) : nullptr;
-    if (past == nullptr) return hash;
-    out.append(done, p);
-    out.append("&#xFFFD;");
-    done = past;
-    return done;
-  });
-  out.append(done, end);
-  return out;
-}
+// One walk over the tree parsed in place in `buffer`: decodes the
+// references of every text and attribute value (pugixml was told to leave
+// them, so that what they were is still there to see) and measures the
+// nesting, stopping once it passes `limit`. pugixml walks the tree itself
+// and calls back once per node, about half the cost of walking it through
+// first_child/next_sibling/parent.
+class DocumentWalker final : public pugi::xml_tree_walker {
+ public:
+  DocumentWalker(std::string_view buffer, int limit, ReferenceReport* report)
+      : buffer_(buffer), limit_(limit), report_(report) {}
+  bool for_each(pugi::xml_node& node) override {
+    const int node_depth = depth() + 1;  // pugixml counts the root's children as 0
+    if (node_depth > max_depth_) max_depth_ = node_depth;
+    if (node.type() == pugi::node_pcdata) {
+      Decode(node.value());
+    } else if (node.type() == pugi::node_element) {
+      for (pugi::xml_attribute attribute = node.first_attribute(); attribute;
+           attribute = attribute.next_attribute()) {
+        Decode(attribute.value());
+      }
+    }
+    return max_depth_ <= limit_;  // stop as soon as the limit is passed
+  }
+  int max_depth() const { return max_depth_; }
 
-void WarnAboutEntities(const EntityScan& scan, ParseContext& ctx) {
-  if (scan.undefined_count > 0) {
+ private:
+  // Only strings in the buffer are written; an empty value is pugixml's own.
+  void Decode(const char* value) {
+    if (value >= buffer_.data() && value < buffer_.data() + buffer_.size()) {
+      DecodeReferences(const_cast<char*>(value), buffer_.data() + buffer_.size(), report_,
+                       &scratch_);
+    }
+  }
+
+  std::string_view buffer_;
+  int limit_;
+  ReferenceReport* report_;
+  std::string scratch_;
+  int max_depth_ = 0;
+};
+
+void WarnAboutEntities(const ReferenceReport& report, ParseContext& ctx) {
+  if (report.undefined_count > 0) {
     std::string names;
-    for (const std::string& name : scan.undefined)
+    for (const std::string& name : report.undefined)
       names += (names.empty() ? "&" : ", &") + name + ";";
     ctx.Warn("undefined XML entities decoded as HTML: " + names +
-             (scan.undefined_count > scan.undefined.size()
-                  ? " (" + std::to_string(scan.undefined_count) + " in all)"
+             (report.undefined_count > report.undefined.size()
+                  ? " (" + std::to_string(report.undefined_count) + " in all)"
                   : ""));
   }
-  if (scan.bare_ampersands > 0) {
-    ctx.Warn(std::to_string(scan.bare_ampersands) + " bare & characters read as text");
+  if (report.bare_ampersands > 0) {
+    ctx.Warn(std::to_string(report.bare_ampersands) + " bare & characters read as text");
   }
-  if (scan.nul_references) ctx.Warn("&#0; character references replaced with U+FFFD");
+  if (report.nul_references) ctx.Warn("&#0; character references replaced with U+FFFD");
 }
 
 bool StartsWithIgnoreCase(std::string_view text, std::string_view lower) {
@@ -315,17 +393,21 @@ Result<ParsedFeed> ParseXml(std::string doc, std::string_view body, const ParseO
                   : "whitespace before the XML declaration");
   }
   bool trailing_text = HasTrailingText(doc);
-  EntityScan scan = ScanEntities(doc);
-  WarnAboutEntities(scan, ctx);
-  if (scan.nul_references) doc = ReplaceNulReferences(doc);
 
   pugi::xml_document document;
-  // parse_default minus parse_eol would keep CRs; XML says newlines are LF.
-  pugi::xml_parse_result parsed = document.load_buffer_inplace(
-      doc.data() + first, doc.size() - first, pugi::parse_default, pugi::encoding_utf8);
-  // pugixml writes character references as given (surrogates, controls),
-  // and a text cut by a parse error may end inside a character.
-  ctx.set_clean_strings(scan.numeric_references || parsed.status != pugi::status_ok);
+  // XML says newlines are LF (parse_eol). References are decoded by
+  // DocumentWalker below, not by pugixml, which would decode the five XML
+  // entities and leave an undefined one or a bare '&' as the same '&'.
+  pugi::xml_parse_result parsed =
+      document.load_buffer_inplace(doc.data() + first, doc.size() - first,
+                                   pugi::parse_default & ~pugi::parse_escapes, pugi::encoding_utf8);
+  ReferenceReport report;
+  DocumentWalker walker(doc, kMaxDepth, &report);
+  document.traverse(walker);
+  WarnAboutEntities(report, ctx);
+  // A character reference may name a control character, and a text cut
+  // by a parse error may end inside a character.
+  ctx.set_clean_strings(report.numeric_references || parsed.status != pugi::status_ok);
   pugi::xml_node root = document.document_element();
   std::string_view root_name = root ? std::string_view(root.name()) : std::string_view();
   std::size_t colon = root_name.find(':');
@@ -342,7 +424,7 @@ Result<ParsedFeed> ParseXml(std::string doc, std::string_view body, const ParseO
                      std::to_string(parsed.offset + static_cast<std::ptrdiff_t>(first)),
                  options.feed_url};
   }
-  if (MaxDepth(document, kMaxDepth) > kMaxDepth) {
+  if (walker.max_depth() > kMaxDepth) {
     return Error{
         ErrorCode::kParse,
         "document nested deeper than " + std::to_string(kMaxDepth) + " elements (too_deep)",

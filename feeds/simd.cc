@@ -25,20 +25,11 @@ struct Isa {
 
 void ClassifyUtf8Sse2(const unsigned char* block, Utf8Masks* out) { ClassifyUtf8Block(block, out); }
 
-std::uint64_t MarksSse2(const char* block) { return MarkBlock(block); }
-
 Utf8Classifier BestUtf8Classifier() {
 #if defined(TRIBUTARY_HAVE_AVX2)
   if (__builtin_cpu_supports("avx2")) return &ClassifyUtf8Avx2;
 #endif
   return &ClassifyUtf8Sse2;
-}
-
-MarkClassifier BestMarkClassifier() {
-#if defined(TRIBUTARY_HAVE_AVX2)
-  if (__builtin_cpu_supports("avx2")) return &MarksAvx2;
-#endif
-  return &MarksSse2;
 }
 
 }  // namespace tributary::feeds::simd

@@ -1,13 +1,16 @@
-// Classification of 64-byte blocks for the two whole-document passes of
-// ParseFeed (the UTF-8 check and the entity scan), one bit per byte. Each
-// has an SSE2 version (every x86-64) and an AVX2 version, chosen once at
-// run time: AVX2 classifies a block in half the instructions, and these
-// passes are a quarter of parsing. Internal to feeds/.
+// Classification of 64-byte blocks for ParseFeed, one bit per byte. The
+// UTF-8 check of the whole document has an SSE2 version (every x86-64) and
+// an AVX2 version, chosen once at run time: AVX2 classifies a block in half
+// the instructions. The reference decoding of texts uses SSE2 inline.
+// Internal to feeds/.
 #pragma once
 
 #if defined(__SSE2__)
 #define TRIBUTARY_SIMD_BLOCKS 1
 
+#include <emmintrin.h>
+
+#include <cstddef>
 #include <cstdint>
 
 namespace tributary::feeds::simd {
@@ -26,21 +29,40 @@ struct Utf8Masks {
 
 // Classifies block[0, 64).
 using Utf8Classifier = void (*)(const unsigned char* block, Utf8Masks* out);
-// The bytes of block[0, 64) that are '&', or '<' followed by '!'. Reads
-// block[64]: kMarkLookahead bytes past the block must exist.
-using MarkClassifier = std::uint64_t (*)(const char* block);
-inline constexpr int kMarkLookahead = 1;
 
 void ClassifyUtf8Sse2(const unsigned char* block, Utf8Masks* out);
-std::uint64_t MarksSse2(const char* block);
 #if defined(TRIBUTARY_HAVE_AVX2)
 void ClassifyUtf8Avx2(const unsigned char* block, Utf8Masks* out);
-std::uint64_t MarksAvx2(const char* block);
 #endif
 
-// The fastest versions this CPU runs.
+// The bytes of block[0, 64) that are '&' or NUL: where a text's next
+// reference is, or its end. Every x86-64 has SSE2, and four compares
+// inline beat a call to a wider version.
+inline std::uint64_t ReferenceStops(const char* block) {
+  const __m128i amp = _mm_set1_epi8('&');
+  const __m128i nul = _mm_setzero_si128();
+  std::uint64_t stops = 0;
+  for (int k = 0; k < 4; ++k) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * k));
+    const auto bits = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, nul))));
+    stops |= static_cast<std::uint64_t>(bits) << (16 * k);
+  }
+  return stops;
+}
+
+// Copies from[0, 64) to out[0, 64) (which must not overlap): a run of
+// text of any length up to 64 in the same few instructions, the caller
+// keeping only as much of it as it needs.
+inline void Copy64(char* out, const char* from) {
+  for (int k = 0; k < 4; ++k) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 16 * k),
+                     _mm_loadu_si128(reinterpret_cast<const __m128i*>(from + 16 * k)));
+  }
+}
+
+// The fastest version this CPU runs.
 Utf8Classifier BestUtf8Classifier();
-MarkClassifier BestMarkClassifier();
 
 }  // namespace tributary::feeds::simd
 

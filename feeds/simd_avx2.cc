@@ -28,6 +28,4 @@ struct Isa {
 
 void ClassifyUtf8Avx2(const unsigned char* block, Utf8Masks* out) { ClassifyUtf8Block(block, out); }
 
-std::uint64_t MarksAvx2(const char* block) { return MarkBlock(block); }
-
 }  // namespace tributary::feeds::simd

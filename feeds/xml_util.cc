@@ -237,33 +237,4 @@ std::string_view Attribute(pugi::xml_node node, std::string_view name) {
   return {};
 }
 
-namespace {
-
-// pugixml walks the tree itself (no recursion, no call into the library
-// per step) and calls back once per node, which is about half the cost of
-// walking it through first_child/next_sibling/parent.
-class DepthWalker final : public pugi::xml_tree_walker {
- public:
-  explicit DepthWalker(int limit) : limit_(limit) {}
-  bool for_each(pugi::xml_node& /*node*/) override {
-    const int node_depth = depth() + 1;  // pugixml counts the root's children as 0
-    if (node_depth > max_depth_) max_depth_ = node_depth;
-    return max_depth_ <= limit_;  // stop as soon as the limit is passed
-  }
-  int max_depth() const { return max_depth_; }
-
- private:
-  int limit_;
-  int max_depth_ = 0;
-};
-
-}  // namespace
-
-int MaxDepth(const pugi::xml_node& root, int limit) {
-  DepthWalker walker(limit);
-  pugi::xml_node node = root;
-  node.traverse(walker);
-  return walker.max_depth();
-}
-
 }  // namespace tributary::feeds

@@ -95,9 +95,6 @@ bool HasElementChildren(pugi::xml_node node);
 // Value of attribute `name` (exact, then case-insensitive), or "".
 std::string_view Attribute(pugi::xml_node node, std::string_view name);
 
-// Deepest element nesting in the tree (iterative, safe on any depth).
-int MaxDepth(const pugi::xml_node& root, int limit);
-
 std::string_view TrimView(std::string_view s);
 
 }  // namespace tributary::feeds

@@ -128,10 +128,9 @@ TEST(ParserTest, RefusesDeepNesting) {
   EXPECT_EQ(deep_json.error().message, "JSON nested deeper than 256 levels");
 }
 
-// The entity scan reads 64-byte blocks: a CDATA section or comment must be
-// skipped, and a reference after it still seen, wherever they fall against
-// the block edges (a "<!" may straddle two blocks).
-TEST(ParserTest, EntityScanSkipsCdataAndCommentsAtEveryOffset) {
+// A CDATA section or a comment holds text, not references; a reference
+// after one is still decoded, wherever they fall in the document.
+TEST(ParserTest, ReferencesInCdataAndCommentsAreText) {
   for (int pad = 0; pad < 140; ++pad) {
     std::string body = "<rss><channel><title>" + std::string(static_cast<std::size_t>(pad), 'x') +
                        "</title><!-- R&D --><item><title><![CDATA[AT&T &#0;]]> &#0; &bull;"
@@ -144,6 +143,30 @@ TEST(ParserTest, EntityScanSkipsCdataAndCommentsAtEveryOffset) {
     std::vector<std::string> want = {"undefined XML entities decoded as HTML: &bull;",
                                      "&#0; character references replaced with U+FFFD"};
     EXPECT_EQ(result->warnings, want) << pad;
+  }
+}
+
+// References are decoded a 64-byte block at a time, and byte by byte in
+// the last 128 bytes of the document: every reference form at every offset
+// of both, in element text and in an attribute.
+TEST(ParserTest, DecodesReferencesAtEveryOffset) {
+  for (int pad = 0; pad < 200; ++pad) {
+    const std::string x(static_cast<std::size_t>(pad), 'x');
+    std::string body = "<rss><channel><item><guid>" + x +
+                       "A &amp; B&#x42;&#67;&quot;&apos; &bull; & &#0;&#;.</guid>"
+                       "<enclosure url=\"https://e.org/" +
+                       x + "?a=1&amp;b=&#50;\" type=\"audio/mpeg\"/></item></channel></rss>";
+    Result<ParsedFeed> result = ParseFeed(body, {});
+    ASSERT_TRUE(result.has_value()) << pad;
+    ASSERT_EQ(result->items.size(), 1u) << pad;
+    EXPECT_EQ(result->items[0].id, x + "A & BBC\"' \u2022 & \uFFFD&#;.") << pad;
+    ASSERT_EQ(result->items[0].enclosures.size(), 1u) << pad;
+    EXPECT_EQ(result->items[0].enclosures[0].url, "https://e.org/" + x + "?a=1&b=2") << pad;
+    std::vector<std::string> want = {"undefined XML entities decoded as HTML: &bull;",
+                                     "2 bare & characters read as text",
+                                     "&#0; character references replaced with U+FFFD"};
+    EXPECT_EQ(result->warnings, want) << pad;
+    if (::testing::Test::HasFailure()) break;
   }
 }
 
