@@ -50,24 +50,46 @@ bool NeedsResolving(std::string_view value) {
 
 // Cheap pre-check on the raw HTML: does any href=/src=/poster= value look
 // relative? Most content links are absolute, and then gumbo is not needed.
+// Runs over every item's HTML, so each '=' is judged by the letter before
+// it first, and a value only as far as its scheme.
 bool MayHaveRelativeUrl(std::string_view html) {
-  std::size_t pos = 0;
-  while ((pos = html.find('=', pos)) != std::string_view::npos) {
-    std::string_view before = Trim(html.substr(0, pos));
-    ++pos;
-    if (!EndsWithIgnoreCase(before, "href") && !EndsWithIgnoreCase(before, "src") &&
-        !EndsWithIgnoreCase(before, "poster")) {
+  const char* begin = html.data();
+  const char* end = begin + html.size();
+  for (const char* eq = begin;
+       (eq = static_cast<const char*>(std::memchr(eq, '=', static_cast<std::size_t>(end - eq)))) !=
+       nullptr;
+       ++eq) {
+    const char* name_end = eq;
+    while (name_end > begin && IsSpace(name_end[-1])) --name_end;
+    if (name_end == begin) continue;
+    const std::string_view before(begin, static_cast<std::size_t>(name_end - begin));
+    switch (Lower(before.back())) {
+      case 'f':
+        if (!EndsWithIgnoreCase(before, "href")) continue;
+        break;
+      case 'c':
+        if (!EndsWithIgnoreCase(before, "src")) continue;
+        break;
+      case 'r':
+        if (!EndsWithIgnoreCase(before, "poster")) continue;
+        break;
+      default:
+        continue;
+    }
+    const char* value = eq + 1;
+    while (value < end && IsSpace(*value)) ++value;
+    if (value < end && (*value == '"' || *value == '\'')) ++value;
+    // An empty value or a fragment needs nothing; a scheme ends at the
+    // first byte that cannot be in one, which every delimiter of the value
+    // is, so HasScheme need not be told where the value ends.
+    if (value == end || *value == '"' || *value == '\'' || *value == '>' || *value == '#' ||
+        IsSpace(*value)) {
       continue;
     }
-    std::size_t start = pos;
-    while (start < html.size() && IsSpace(html[start])) ++start;
-    if (start < html.size() && (html[start] == '"' || html[start] == '\'')) ++start;
-    std::size_t end = start;
-    while (end < html.size() && end - start < 64 && html[end] != '"' && html[end] != '\'' &&
-           html[end] != '>' && !IsSpace(html[end])) {
-      ++end;
+    if (!HasScheme(std::string_view(
+            value, std::min<std::size_t>(static_cast<std::size_t>(end - value), 64)))) {
+      return true;
     }
-    if (NeedsResolving(html.substr(start, end - start))) return true;
   }
   return false;
 }
