@@ -7,6 +7,7 @@
 #include <pugixml.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/time.h"
@@ -20,8 +21,16 @@ namespace tributary::feeds {
 class ParseContext {
  public:
   ParseContext(const ParseOptions& options, std::vector<std::string>* warnings);
+  // names_ points at holders_.
+  ParseContext(const ParseContext&) = delete;
+  ParseContext& operator=(const ParseContext&) = delete;
 
   NameResolver& names() { return names_; }
+  // Which elements carry xmlns and xml: attributes, once they are known.
+  void set_xml_attribute_holders(XmlAttributeHolders holders) {
+    holders_ = std::move(holders);
+    names_.set_holders(&holders_);
+  }
   const UrlResolver& base() const { return base_; }
   // When the feed URL is unknown, the document's own link becomes the base.
   void UseLinkAsBase(std::string_view link);
@@ -60,6 +69,7 @@ class ParseContext {
   std::string Clean(std::string text) const;
 
   std::vector<std::string>* warnings_;
+  XmlAttributeHolders holders_;
   NameResolver names_;
   UrlResolver base_;
   bool clean_strings_ = false;

@@ -261,14 +261,23 @@ class DocumentWalker final : public pugi::xml_tree_walker {
     if (node.type() == pugi::node_pcdata) {
       Decode(node.value());
     } else if (node.type() == pugi::node_element) {
+      bool holder = false;
       for (pugi::xml_attribute attribute = node.first_attribute(); attribute;
            attribute = attribute.next_attribute()) {
         Decode(attribute.value());
+        const char* name = attribute.name();
+        holder = holder || (name[0] == 'x' && name[1] == 'm' && name[2] == 'l');
       }
+      if (holder) holders_.Add(node);
     }
     return max_depth_ <= limit_;  // stop as soon as the limit is passed
   }
   int max_depth() const { return max_depth_; }
+  // The elements with attributes named xml... (xmlns, xml:base, xml:lang).
+  XmlAttributeHolders TakeHolders() {
+    holders_.Complete();
+    return std::move(holders_);
+  }
 
  private:
   // Only strings in the buffer are written; an empty value is pugixml's own.
@@ -283,6 +292,7 @@ class DocumentWalker final : public pugi::xml_tree_walker {
   int limit_;
   ReferenceReport* report_;
   std::string scratch_;
+  XmlAttributeHolders holders_;
   int max_depth_ = 0;
 };
 
@@ -405,6 +415,7 @@ Result<ParsedFeed> ParseXml(std::string doc, std::string_view body, const ParseO
   DocumentWalker walker(doc, kMaxDepth, &report);
   document.traverse(walker);
   WarnAboutEntities(report, ctx);
+  ctx.set_xml_attribute_holders(walker.TakeHolders());
   // A character reference may name a control character, and a text cut
   // by a parse error may end inside a character.
   ctx.set_clean_strings(report.numeric_references || parsed.status != pugi::status_ok);

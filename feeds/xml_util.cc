@@ -103,6 +103,16 @@ std::string_view TrimView(std::string_view s) {
   return s;
 }
 
+void XmlAttributeHolders::Complete() {
+  std::sort(elements_.begin(), elements_.end());
+  complete_ = true;
+}
+
+bool XmlAttributeHolders::MayHold(pugi::xml_node element) const {
+  return !complete_ ||
+         std::binary_search(elements_.begin(), elements_.end(), element.internal_object());
+}
+
 QName NameResolver::Resolve(pugi::xml_node element) {
   std::string_view name = element.name();
   std::size_t colon = name.find(':');
@@ -137,7 +147,9 @@ pugi::xml_attribute Declaration(pugi::xml_node node, std::string_view prefix) {
 
 Ns NameResolver::LookupPrefix(pugi::xml_node element, std::string_view prefix) {
   // Declarations on the element itself come first.
-  if (pugi::xml_attribute own = Declaration(element, prefix)) return NamespaceForUri(own.value());
+  if (MayDeclare(element)) {
+    if (pugi::xml_attribute own = Declaration(element, prefix)) return NamespaceForUri(own.value());
+  }
   return InScope(element.parent(), prefix);
 }
 
@@ -150,6 +162,7 @@ Ns NameResolver::InScope(pugi::xml_node node, std::string_view prefix) {
   Ns found = Ns::kNone;
   pugi::xml_node n = node;
   for (; n; n = n.parent()) {
+    if (!MayDeclare(n)) continue;
     if (pugi::xml_attribute decl = Declaration(n, prefix)) {
       found = NamespaceForUri(decl.value());
       break;

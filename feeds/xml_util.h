@@ -43,6 +43,22 @@ struct QName {
 // the wild write <TITLE> and <pubdate>.
 bool NameIs(std::string_view name, std::string_view lower);
 
+// The elements that carry attributes named xml... (namespace
+// declarations, xml:base, xml:lang), once a walk over the document has
+// listed them: lookups that go up the tree then read no other element's
+// attributes. Until Complete(), every element may carry them.
+class XmlAttributeHolders {
+ public:
+  // In any order; each element once.
+  void Add(pugi::xml_node element) { elements_.push_back(element.internal_object()); }
+  void Complete();
+  bool MayHold(pugi::xml_node element) const;
+
+ private:
+  std::vector<pugi::xml_node_struct*> elements_;
+  bool complete_ = false;
+};
+
 // Resolves element names to (namespace, local name) by walking the
 // xmlns declarations in scope. A prefix that is not declared but is a
 // well-known one (dc, content, media...) is read as that vocabulary, with
@@ -51,6 +67,8 @@ class NameResolver {
  public:
   explicit NameResolver(std::vector<std::string>* warnings) : warnings_(warnings) {}
   QName Resolve(pugi::xml_node element);
+  // Which elements can declare namespaces (not owned; null: any).
+  void set_holders(const XmlAttributeHolders* holders) { holders_ = holders; }
 
  private:
   Ns LookupPrefix(pugi::xml_node element, std::string_view prefix);
@@ -59,7 +77,12 @@ class NameResolver {
   Ns InScope(pugi::xml_node node, std::string_view prefix);
   Ns Undeclared(std::string_view prefix);
 
+  bool MayDeclare(pugi::xml_node element) const {
+    return holders_ == nullptr || holders_->MayHold(element);
+  }
+
   std::vector<std::string>* warnings_;
+  const XmlAttributeHolders* holders_ = nullptr;
   std::vector<std::string> warned_prefixes_;
   // What InScope found, by scope and prefix. Items share their channel's
   // scope and their children use a handful of prefixes, so a few entries
