@@ -464,7 +464,11 @@ std::size_t CountInvalidUtf8(std::string_view text, bool* has_controls) {
 #if defined(TRIBUTARY_SIMD_BLOCKS)
   // Short field values are done sooner byte by byte than padded to a block.
   bool controls = false;
-  if (text.size() >= 64 && IsValidUtf8Blocks(text, &controls)) {
+  static const simd::Utf8Validator validate = simd::BestUtf8Validator();
+  if (text.size() >= 64 &&
+      (validate != nullptr
+           ? validate(reinterpret_cast<const unsigned char*>(text.data()), text.size(), &controls)
+           : IsValidUtf8Blocks(text, &controls))) {
     if (controls) *has_controls = true;
     return 0;
   }

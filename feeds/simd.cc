@@ -32,6 +32,13 @@ Utf8Classifier BestUtf8Classifier() {
   return &ClassifyUtf8Sse2;
 }
 
+Utf8Validator BestUtf8Validator() {
+#if defined(TRIBUTARY_HAVE_AVX2)
+  if (__builtin_cpu_supports("avx2")) return &ValidUtf8Avx2;
+#endif
+  return nullptr;
+}
+
 }  // namespace tributary::feeds::simd
 
 #endif

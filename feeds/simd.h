@@ -33,6 +33,10 @@ using Utf8Classifier = void (*)(const unsigned char* block, Utf8Masks* out);
 void ClassifyUtf8Sse2(const unsigned char* block, Utf8Masks* out);
 #if defined(TRIBUTARY_HAVE_AVX2)
 void ClassifyUtf8Avx2(const unsigned char* block, Utf8Masks* out);
+// Whether data[0, size) is valid UTF-8; sets *has_controls when it holds
+// a C0 control but TAB, LF and CR, or DEL (and leaves it otherwise). Call
+// only where the CPU has AVX2.
+bool ValidUtf8Avx2(const unsigned char* data, std::size_t size, bool* has_controls);
 #endif
 
 // The bytes of block[0, 64) that are '&' or NUL: where a text's next
@@ -63,6 +67,10 @@ inline void Copy64(char* out, const char* from) {
 
 // The fastest version this CPU runs.
 Utf8Classifier BestUtf8Classifier();
+// A whole-text validator with ValidUtf8Avx2's contract where the CPU runs
+// one (AVX2), else nullptr: then the blocks classified above are checked.
+using Utf8Validator = bool (*)(const unsigned char* data, std::size_t size, bool* has_controls);
+Utf8Validator BestUtf8Validator();
 
 }  // namespace tributary::feeds::simd
 

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "feeds/charset.h"
+
 #if defined(TRIBUTARY_SIMD_BLOCKS)
 namespace tributary::feeds::simd {
 namespace {
@@ -87,6 +89,77 @@ TEST(SimdTest, ClassifiersAgreeWithTheBytewiseDefinitions) {
   char copy[64];
   Copy64(copy, text.data());
   EXPECT_EQ(std::string_view(copy, 64), std::string_view(text).substr(0, 64));
+}
+
+// Valid UTF-8 as the byte-by-byte reader defines it, and its controls.
+bool ValidBytewise(std::string_view text, bool* controls) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) *controls = true;
+    const std::size_t length = Utf8SequenceLength(text.substr(i));
+    if (length == 0) return false;
+    i += length;
+  }
+  return true;
+}
+
+void ExpectValidatorAgrees(Utf8Validator validate, std::string_view text) {
+  bool want_controls = false;
+  const bool want = ValidBytewise(text, &want_controls);
+  bool got_controls = false;
+  const bool got =
+      validate(reinterpret_cast<const unsigned char*>(text.data()), text.size(), &got_controls);
+  ASSERT_EQ(got, want) << ::testing::PrintToString(std::string(text));
+  if (want) {
+    ASSERT_EQ(got_controls, want_controls) << ::testing::PrintToString(std::string(text));
+  }
+}
+
+// Every sequence of up to four bytes from the bytes that decide validity
+// (each lead and the edges of every continuation range), at every offset
+// of a 32-byte chunk and at the end of the text, after ASCII and after
+// CJK text; then random mixtures.
+TEST(SimdTest, Utf8ValidatorAgreesWithTheBytewiseReader) {
+  const Utf8Validator validate = BestUtf8Validator();
+  if (validate == nullptr) GTEST_SKIP() << "no whole-text validator on this CPU";
+  constexpr unsigned char kEdges[] = {0x00, 0x09, 0x1F, 0x20, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F,
+                                      0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED,
+                                      0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF};
+  const std::string kCjk = "\u4e2d\u6587\u65b0\u95fb";
+  std::mt19937 random(20261202);
+  std::string sequence;
+  for (unsigned char a : kEdges) {
+    for (unsigned char b : kEdges) {
+      for (unsigned char c : kEdges) {
+        for (int length = 1; length <= 4; ++length) {
+          sequence.assign({static_cast<char>(a), static_cast<char>(b), static_cast<char>(c),
+                           static_cast<char>(kEdges[random() % std::size(kEdges)])});
+          sequence.resize(static_cast<std::size_t>(length));
+          const std::size_t offset = random() % 40;
+          const std::string before =
+              random() % 2 ? std::string(offset, 'a') : kCjk + std::string(offset, 'b');
+          ExpectValidatorAgrees(validate, before + sequence + std::string(random() % 40, 'z'));
+          ExpectValidatorAgrees(validate, before + sequence);
+          if (::testing::Test::HasFailure()) return;
+        }
+      }
+    }
+  }
+  constexpr std::string_view kPieces[] = {"a",        " ",          "\n",   "\u00e9",
+                                          "\u4e2d",   "\U0001F600", "\x80", "\xE4\xB8",
+                                          "\xF0\x9F", "\x01",       "\x7F", "\xED\xA0\x80"};
+  std::string text;
+  for (int round = 0; round < 20000; ++round) {
+    text.clear();
+    const std::size_t pieces = random() % 80;
+    for (std::size_t k = 0; k < pieces; ++k) {
+      // Mostly valid text, so that what is invalid falls anywhere.
+      const std::size_t pick = random() % 100 < 97 ? random() % 6 : 6 + random() % 6;
+      text += kPieces[pick];
+    }
+    ExpectValidatorAgrees(validate, text);
+    if (::testing::Test::HasFailure()) return;
+  }
 }
 
 }  // namespace
