@@ -274,8 +274,8 @@ class DocumentWalker final : public pugi::xml_tree_walker {
   }
   int max_depth() const { return max_depth_; }
   // The elements with attributes named xml... (xmlns, xml:base, xml:lang).
-  XmlAttributeHolders TakeHolders() {
-    holders_.Complete();
+  XmlAttributeHolders TakeHolders(pugi::xml_node root) {
+    holders_.Complete(root);
     return std::move(holders_);
   }
 
@@ -415,7 +415,7 @@ Result<ParsedFeed> ParseXml(std::string doc, std::string_view body, const ParseO
   DocumentWalker walker(doc, kMaxDepth, &report);
   document.traverse(walker);
   WarnAboutEntities(report, ctx);
-  ctx.set_xml_attribute_holders(walker.TakeHolders());
+  ctx.set_xml_attribute_holders(walker.TakeHolders(document.document_element()));
   // A character reference may name a control character, and a text cut
   // by a parse error may end inside a character.
   ctx.set_clean_strings(report.numeric_references || parsed.status != pugi::status_ok);

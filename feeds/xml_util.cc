@@ -103,9 +103,12 @@ std::string_view TrimView(std::string_view s) {
   return s;
 }
 
-void XmlAttributeHolders::Complete() {
+void XmlAttributeHolders::Complete(pugi::xml_node root) {
   std::sort(elements_.begin(), elements_.end());
   complete_ = true;
+  if (elements_.empty() || (elements_.size() == 1 && elements_[0] == root.internal_object())) {
+    only_holder_ = root;
+  }
 }
 
 bool XmlAttributeHolders::MayHold(pugi::xml_node element) const {
@@ -154,6 +157,9 @@ Ns NameResolver::LookupPrefix(pugi::xml_node element, std::string_view prefix) {
 }
 
 Ns NameResolver::InScope(pugi::xml_node node, std::string_view prefix) {
+  // One scope for the whole document: the cache then answers every lookup
+  // but the first of each prefix.
+  if (holders_ != nullptr && holders_->OnlyHolder()) node = holders_->OnlyHolder();
   // Newest first: the scope of the siblings before this element.
   for (std::size_t k = 1; k <= scopes_used_; ++k) {
     const ScopeEntry& entry = scopes_[(scopes_next_ + kScopeEntries - k) % kScopeEntries];

@@ -51,11 +51,16 @@ class XmlAttributeHolders {
  public:
   // In any order; each element once.
   void Add(pugi::xml_node element) { elements_.push_back(element.internal_object()); }
-  void Complete();
+  // All are listed; `root` is the document element.
+  void Complete(pugi::xml_node root);
   bool MayHold(pugi::xml_node element) const;
+  // When no element but the root holds such attributes (most feeds), what
+  // is in scope anywhere is what is in scope at the root; else null.
+  pugi::xml_node OnlyHolder() const { return only_holder_; }
 
  private:
   std::vector<pugi::xml_node_struct*> elements_;
+  pugi::xml_node only_holder_;
   bool complete_ = false;
 };
 
