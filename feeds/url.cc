@@ -48,6 +48,21 @@ bool NeedsResolving(std::string_view value) {
   return !value.empty() && value[0] != '#' && !HasScheme(value);
 }
 
+// An absolute path that libcurl would leave as it is: "/" then only
+// unreserved characters and '/', with no segment starting with '.' (so no
+// "." or ".." to remove) and not "//" (a host).
+bool IsPlainAbsolutePath(std::string_view ref) {
+  if (ref.empty() || ref[0] != '/' || (ref.size() > 1 && ref[1] == '/')) return false;
+  for (std::size_t i = 1; i < ref.size(); ++i) {
+    const char c = ref[i];
+    const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                            (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '~' ||
+                            c == '/' || c == '.';
+    if (!unreserved || (c == '.' && ref[i - 1] == '/')) return false;
+  }
+  return true;
+}
+
 // Cheap pre-check on the raw HTML: does any href=/src=/poster= value look
 // relative? Most content links are absolute, and then gumbo is not needed.
 // Runs over every item's HTML, so each '=' is judged by the letter before
@@ -261,7 +276,8 @@ UrlResolver::UrlResolver(UrlResolver&& other) noexcept
     : base_(std::move(other.base_)),
       handle_(std::exchange(other.handle_, nullptr)),
       last_ref_(std::move(other.last_ref_)),
-      last_result_(std::move(other.last_result_)) {}
+      last_result_(std::move(other.last_result_)),
+      origin_(std::move(other.origin_)) {}
 
 UrlResolver& UrlResolver::operator=(UrlResolver&& other) noexcept {
   if (this != &other) {
@@ -270,6 +286,7 @@ UrlResolver& UrlResolver::operator=(UrlResolver&& other) noexcept {
     handle_ = std::exchange(other.handle_, nullptr);
     last_ref_ = std::move(other.last_ref_);
     last_result_ = std::move(other.last_result_);
+    origin_ = std::move(other.origin_);
   }
   return *this;
 }
@@ -279,6 +296,28 @@ std::string UrlResolver::Resolve(std::string_view ref) const {
   if (handle_ == nullptr || HasScheme(ref)) return std::string(ref);
   if (ref.empty()) return {};
   if (ref == last_ref_) return last_result_;
+  // The common relative form, "/path/to/page.html", is the base's origin
+  // and the path as it is, with no handle to copy and no URL to parse.
+  if (IsPlainAbsolutePath(ref)) {
+    if (origin_.empty()) {
+      origin_ = ResolveWithCurl("/");
+      const std::size_t authority = origin_.find("://");
+      if (authority != std::string::npos &&
+          origin_.find('/', authority + 3) == origin_.size() - 1) {
+        origin_.pop_back();
+      } else {
+        origin_ = "-";
+      }
+    }
+    if (origin_ != "-") return origin_ + std::string(ref);
+  }
+  std::string result = ResolveWithCurl(ref);
+  last_ref_.assign(ref);
+  last_result_ = result;
+  return result;
+}
+
+std::string UrlResolver::ResolveWithCurl(std::string_view ref) const {
   CURLU* url = curl_url_dup(static_cast<CURLU*>(handle_));
   if (url == nullptr) return std::string(ref);
   std::string result(ref);
@@ -292,8 +331,6 @@ std::string UrlResolver::Resolve(std::string_view ref) const {
     curl_free(text);
   }
   curl_url_cleanup(url);
-  last_ref_.assign(ref);
-  last_result_ = result;
   return result;
 }
 

@@ -39,6 +39,12 @@ class UrlResolver {
   // and content mostly hold the same links, and curl takes a microsecond.
   mutable std::string last_ref_;
   mutable std::string last_result_;
+  // "scheme://authority" as libcurl writes it for this base, to which a
+  // plain absolute path is appended; empty until needed, "-" when the
+  // base has none.
+  mutable std::string origin_;
+
+  std::string ResolveWithCurl(std::string_view ref) const;
 };
 
 // `html` with relative href/src/poster attribute values made absolute

@@ -1,6 +1,11 @@
 #include "feeds/url.h"
 
+#include <curl/curl.h>
 #include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <string_view>
 
 namespace tributary::feeds {
 namespace {
@@ -35,6 +40,45 @@ TEST(UrlTest, ResolvedUrlsStayValidUtf8) {
   EXPECT_EQ(resolved, "https://%BA.example/blog/post");
   UrlResolver cjk("https://example.org/%E6%96%B0/");
   EXPECT_EQ(cjk.Resolve("\xe6\x96\xb0"), "https://example.org/%E6%96%B0/%e6%96%b0");
+}
+
+// What libcurl itself makes of `ref` against `base` (`ref` as it is when
+// it cannot, as the resolver does).
+std::string ResolvedByCurl(const std::string& base, const std::string& ref) {
+  CURLU* url = curl_url();
+  std::string result = ref;
+  if (curl_url_set(url, CURLUPART_URL, base.c_str(), CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
+      curl_url_set(url, CURLUPART_URL, ref.c_str(), CURLU_NON_SUPPORT_SCHEME | CURLU_ALLOW_SPACE) ==
+          CURLUE_OK) {
+    char* text = nullptr;
+    if (curl_url_get(url, CURLUPART_URL, &text, 0) == CURLUE_OK) result = text;
+    curl_free(text);
+  }
+  curl_url_cleanup(url);
+  return result;
+}
+
+// Absolute paths skip libcurl when there is nothing to normalise: the
+// result must be what libcurl gives, whatever the base's authority holds.
+TEST(UrlTest, ResolvesAbsolutePathsAsLibcurlDoes) {
+  const std::string kBases[] = {
+      "https://example.org/blog/feed.xml", "http://User:pw@Example.ORG:8080/a/b?q=1#f",
+      "https://[2001:db8::1]/feed",        "http://example.org",
+      "https://example.org:443/x/",        "ftp://files.example.org/pub/feed.rss"};
+  constexpr std::string_view kPieces[] = {"/",     "a",   "B", ".", "..", "-",      "_", "~",
+                                          "x.png", "%41", "?", "#", " ",  "\u00e9", "//"};
+  std::mt19937 random(20261202);
+  for (const std::string& base : kBases) {
+    UrlResolver resolver(base);
+    ASSERT_TRUE(resolver.valid()) << base;
+    for (int round = 0; round < 3000; ++round) {
+      std::string ref = "/";
+      const std::size_t pieces = random() % 6;
+      for (std::size_t k = 0; k < pieces; ++k) ref += kPieces[random() % std::size(kPieces)];
+      while (ref.back() == ' ') ref.pop_back();  // the resolver trims what it is given
+      ASSERT_EQ(resolver.Resolve(ref), ResolvedByCurl(base, ref)) << base << " + " << ref;
+    }
+  }
 }
 
 TEST(UrlTest, WithoutBaseKeepsTheReference) {
