@@ -258,9 +258,10 @@ class DocumentWalker final : public pugi::xml_tree_walker {
   bool for_each(pugi::xml_node& node) override {
     const int node_depth = depth() + 1;  // pugixml counts the root's children as 0
     if (node_depth > max_depth_) max_depth_ = node_depth;
-    if (node.type() == pugi::node_pcdata) {
+    const pugi::xml_node_type type = node.type();
+    if (type == pugi::node_pcdata) {
       Decode(node.value());
-    } else if (node.type() == pugi::node_element) {
+    } else if (type == pugi::node_element) {
       bool holder = false;
       for (pugi::xml_attribute attribute = node.first_attribute(); attribute;
            attribute = attribute.next_attribute()) {

@@ -247,13 +247,14 @@ std::string InnerXml(pugi::xml_node node) {
 }
 
 std::string_view Attribute(pugi::xml_node node, std::string_view name) {
-  for (pugi::xml_attribute attr : node.attributes()) {
-    if (name == attr.name()) return attr.value();
+  // One pass: an exact match wins, else the first case-insensitive one.
+  pugi::xml_attribute folded;
+  for (pugi::xml_attribute attr = node.first_attribute(); attr; attr = attr.next_attribute()) {
+    const std::string_view attr_name = attr.name();
+    if (attr_name == name) return attr.value();
+    if (!folded && NameIs(attr_name, name)) folded = attr;
   }
-  for (pugi::xml_attribute attr : node.attributes()) {
-    if (NameIs(attr.name(), name)) return attr.value();
-  }
-  return {};
+  return folded ? std::string_view(folded.value()) : std::string_view();
 }
 
 }  // namespace tributary::feeds
