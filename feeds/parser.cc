@@ -45,10 +45,29 @@ struct ReferenceReport {
   // again (escaped HTML repeats &nbsp; and &mdash;) is told by two integer
   // compares, and a longer one by its rest too.
   std::uint64_t heads[kNamesKept] = {};
+  // A kept name of up to seven bytes and its ';' as a word, and the mask
+  // of its bytes; zero for longer names.
+  std::uint64_t keys[kNamesKept] = {};
+  std::uint64_t key_masks[kNamesKept] = {};
   std::size_t undefined_count = 0;
   std::size_t bare_ampersands = 0;
   bool numeric_references = false;
   bool nul_references = false;
+
+  // Whether the eight bytes at `name` start with a kept name and its ';':
+  // then it is counted again, without reading the name byte by byte.
+  bool SeenAgain(const char* name) {
+    if constexpr (std::endian::native != std::endian::little) return false;
+    std::uint64_t word;
+    std::memcpy(&word, name, sizeof word);
+    for (std::size_t i = 0; i < undefined.size(); ++i) {
+      if (key_masks[i] != 0 && (word & key_masks[i]) == keys[i]) {
+        ++undefined_count;
+        return true;
+      }
+    }
+    return false;
+  }
 };
 
 // The first eight bytes of `name` (at most 40 bytes, followed by ';' and
@@ -73,7 +92,14 @@ void NoteUndefined(std::string_view name, ReferenceReport* report) {
       return;
     }
   }
-  report->heads[report->undefined.size()] = head;
+  const std::size_t kept = report->undefined.size();
+  report->heads[kept] = head;
+  if (name.size() <= 7) {
+    const std::size_t bytes = name.size() + 1;
+    report->key_masks[kept] =
+        bytes == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * bytes)) - 1;
+    report->keys[kept] = head | (std::uint64_t{';'} << (8 * name.size()));
+  }
   report->undefined.emplace_back(name);
 }
 
@@ -159,13 +185,18 @@ struct Decoded {
 };
 // A character reference, an undefined name or a bare '&' at `name`, the
 // byte after the '&'.
-[[gnu::noinline]] Decoded DecodeOtherReference(const char* name, char* out,
+[[gnu::noinline]] Decoded DecodeOtherReference(const char* name, const char* limit, char* out,
                                                ReferenceReport* report) {
+  *out = '&';
   char32_t cp = 0;
-  if (const char* past = *name == '#' ? ReadCharacterReference(name, &cp) : nullptr) {
-    report->numeric_references = true;
-    if (cp == 0) report->nul_references = true;
-    return {past, WriteCodePoint(cp, out)};
+  if (*name == '#') {
+    if (const char* past = ReadCharacterReference(name, &cp)) {
+      report->numeric_references = true;
+      if (cp == 0) report->nul_references = true;
+      return {past, WriteCodePoint(cp, out)};
+    }
+  } else if (limit - name >= 8 && report->SeenAgain(name)) {
+    return {name, out + 1};
   }
   const char* q = name;
   while (q - name < 40 && IsNameChar(*q)) ++q;
@@ -174,7 +205,6 @@ struct Decoded {
   } else {
     NoteUndefined(std::string_view(name, static_cast<std::size_t>(q - name)), report);
   }
-  *out = '&';
   return {name, out + 1};
 }
 
@@ -186,7 +216,7 @@ struct Decoded {
     *out = c;
     return {name + length, out + 1};
   }
-  return DecodeOtherReference(name, out, report);
+  return DecodeOtherReference(name, limit, out, report);
 }
 
 // Decodes the references of the NUL-terminated `text` in place, through

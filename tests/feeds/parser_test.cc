@@ -170,6 +170,26 @@ TEST(ParserTest, DecodesReferencesAtEveryOffset) {
   }
 }
 
+// Undefined names seen again are recognised by word (up to seven bytes
+// and the ';'), longer ones by reading them; either way each is counted,
+// the first five distinct are named, and a malformed character reference
+// is a bare '&'.
+TEST(ParserTest, CountsUndefinedEntitiesAndBareAmpersands) {
+  ParsedFeed feed = MustParse(
+      "<rss><channel><title>T</title><item><title>&epsilon; &epsilon; &nbsp;&nbsp; &nbspx; "
+      "&thetasym; &thetasym; &a; &b; &c; &epsilon;x &nbsp &#xZ; &;</title><description>"
+      "&a;&a;&nbsp;&epsilon;&epsilon;&epsilon;&thetasym;&nbspx;&c;</description></item>"
+      "</channel></rss>");
+  std::vector<std::string> want = {
+      "undefined XML entities decoded as HTML: &epsilon;, &nbsp;, &nbspx;, &thetasym;, &a; (20 in "
+      "all)",
+      "3 bare & characters read as text"};
+  EXPECT_EQ(feed.warnings, want);
+  ASSERT_EQ(feed.items.size(), 1u);
+  EXPECT_EQ(feed.items[0].title,
+            "\u03b5 \u03b5 \u00a0\u00a0 &nbspx; \u03d1 \u03d1 &a; &b; &c; \u03b5x &nbsp &#xZ; &;");
+}
+
 TEST(ParserTest, TruncatedDocumentKeepsCompleteItems) {
   ParsedFeed feed = MustParse(
       "<rss version=\"2.0\"><channel><title>T</title><item><title>One</title></item>"
