@@ -297,7 +297,10 @@ class DocumentWalker final : public pugi::xml_tree_walker {
            attribute = attribute.next_attribute()) {
         Decode(attribute.value());
         const char* name = attribute.name();
-        holder = holder || (name[0] == 'x' && name[1] == 'm' && name[2] == 'l');
+        if (name[0] == 'x' && name[1] == 'm' && name[2] == 'l') {
+          holder = true;
+          if (std::strcmp(name + 3, ":base") == 0) holders_.NoteXmlBase();
+        }
       }
       if (holder) holders_.Add(node);
     }

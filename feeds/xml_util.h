@@ -51,6 +51,10 @@ class XmlAttributeHolders {
  public:
   // In any order; each element once.
   void Add(pugi::xml_node element) { elements_.push_back(element.internal_object()); }
+  // Some element has an xml:base attribute.
+  void NoteXmlBase() { xml_base_ = true; }
+  // Whether any element may have an xml:base attribute.
+  bool MayHaveXmlBase() const { return !complete_ || xml_base_; }
   // All are listed; `root` is the document element.
   void Complete(pugi::xml_node root);
   bool MayHold(pugi::xml_node element) const;
@@ -61,6 +65,7 @@ class XmlAttributeHolders {
  private:
   std::vector<pugi::xml_node_struct*> elements_;
   pugi::xml_node only_holder_;
+  bool xml_base_ = false;
   bool complete_ = false;
 };
 
