@@ -62,7 +62,7 @@ void AddEnclosure(std::string url, std::string type, std::optional<std::int64_t>
 
 const UrlResolver& BaseOf(pugi::xml_node node, ParseContext& ctx, const UrlResolver& outer,
                           std::optional<UrlResolver>* storage) {
-  if (!node.attribute("xml:base")) return outer;
+  if (!ctx.MayHaveXmlBase() || !node.attribute("xml:base")) return outer;
   *storage = ctx.XmlBaseFor(node);
   return storage->has_value() ? **storage : outer;
 }

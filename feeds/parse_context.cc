@@ -150,7 +150,7 @@ std::optional<Timestamp> ParseContext::DateOf(pugi::xml_node node, std::string_v
 }
 
 std::optional<UrlResolver> ParseContext::XmlBaseFor(pugi::xml_node node) const {
-  if (!holders_.MayHaveXmlBase()) return std::nullopt;
+  if (!MayHaveXmlBase()) return std::nullopt;
   std::vector<std::string_view> chain;
   for (pugi::xml_node n = node; n && n.type() == pugi::node_element; n = n.parent()) {
     if (!holders_.MayHold(n)) continue;

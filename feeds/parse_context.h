@@ -57,6 +57,8 @@ class ParseContext {
   // The base for `node`: xml:base attributes from the root down to `node`
   // applied over base(); nullopt when there are none.
   std::optional<UrlResolver> XmlBaseFor(pugi::xml_node node) const;
+  // False when the document is known to have no xml:base attribute.
+  bool MayHaveXmlBase() const { return holders_.MayHaveXmlBase(); }
 
   void Warn(std::string message);
 
