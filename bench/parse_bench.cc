@@ -4,7 +4,7 @@
 // the same run over the same bytes,
 //   - the ceiling: pugixml load_buffer plus a walk of every node and
 //     attribute (what any pugixml-based parser must at least do), and
-//   - ParseFeed (charset check, sloppy-XML scan, parse, normalisation).
+//   - ParseFeed (UTF-8 check, parse, reference decoding, normalisation).
 // Prints both throughputs and their ratio (goal: >= 0.5).
 //
 //   parse_bench [total_megabytes=200] [repetitions=3] [relative_link_percent=5]
