@@ -174,11 +174,7 @@ constexpr std::uint64_t Word(std::string_view text) {
   return 0;
 }
 
-// Decodes the reference at `amp` (an '&' in a NUL-terminated text) into
-// `out`: one of the five XML entities or a character reference becomes
-// what it stands for; an undefined name or a bare '&' stays as it is and
-// is noted in `report` (the HTML decoding of plain-text fields reads the
-// names later). Returns where the input and the output go on.
+// Where decoding a reference leaves the input and the output.
 struct Decoded {
   const char* in;
   char* out;
@@ -208,6 +204,11 @@ struct Decoded {
   return {name, out + 1};
 }
 
+// Decodes the reference at `amp` (an '&' in a NUL-terminated text) into
+// `out`: one of the five XML entities or a character reference becomes
+// what it stands for; an undefined name or a bare '&' stays as it is and
+// is noted in `report` (the HTML decoding of plain-text fields reads the
+// names later).
 [[gnu::always_inline]] inline Decoded DecodeReference(const char* amp, const char* limit, char* out,
                                                       ReferenceReport* report) {
   const char* name = amp + 1;
