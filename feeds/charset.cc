@@ -361,7 +361,6 @@ namespace {
 // Leads whose second byte has a narrower range (E0, ED, F0, F4) are rare
 // and checked one by one.
 bool IsValidUtf8Blocks(std::string_view text, bool* has_controls) {
-  static const simd::Utf8Classifier classify = simd::BestUtf8Classifier();
   const auto* data = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
   std::uint64_t carry = 0;  // continuation bytes the previous block asked for
@@ -377,7 +376,7 @@ bool IsValidUtf8Blocks(std::string_view text, bool* has_controls) {
       std::memcpy(tail, block, n - i);
       block = tail;
     }
-    classify(block, &m);
+    simd::ClassifyUtf8Sse2(block, &m);
     controls |= m.controls;
     if (m.high == 0 && carry == 0) continue;
     const std::uint64_t leads = m.from_c2 & ~m.from_f5;   // C2..F4

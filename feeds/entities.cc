@@ -20,25 +20,26 @@ bool IsAlnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
+int HexDigitValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 // Decodes a numeric reference body ("#233" or "#xE9"); false if malformed.
 bool DecodeNumeric(std::string_view body, std::string* out) {
   bool hex = body.size() > 1 && (body[1] == 'x' || body[1] == 'X');
   std::size_t i = hex ? 2 : 1;
-  if (i >= body.size()) return false;
-  std::uint32_t cp = 0;
-  for (; i < body.size(); ++i) {
-    int digit =
-        hex ? HexDigitValue(body[i]) : (body[i] >= '0' && body[i] <= '9' ? body[i] - '0' : -1);
-    if (digit < 0) return false;
-    cp = cp * (hex ? 16u : 10u) + static_cast<std::uint32_t>(digit);
-    if (cp > 0x10FFFF) cp = 0x110000;  // saturate: stays invalid, never overflows
-  }
+  char32_t cp = 0;
+  std::size_t digits = ReadCodePointDigits(body.substr(i), hex, &cp);
+  if (digits == 0 || i + digits != body.size()) return false;
   if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF) {
     AppendUtf8(out, 0xFFFD);
   } else if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7F) {
     // Control characters are not text: drop them.
   } else {
-    AppendUtf8(out, static_cast<char32_t>(cp));
+    AppendUtf8(out, cp);
   }
   return true;
 }
@@ -56,11 +57,18 @@ bool IsXmlEntity(std::string_view name) {
   return name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos";
 }
 
-int HexDigitValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
+std::size_t ReadCodePointDigits(std::string_view text, bool hex, char32_t* code_point) {
+  std::uint32_t cp = 0;
+  std::size_t i = 0;
+  for (; i < text.size(); ++i) {
+    const int digit =
+        hex ? HexDigitValue(text[i]) : (text[i] >= '0' && text[i] <= '9' ? text[i] - '0' : -1);
+    if (digit < 0) break;
+    cp = std::min<std::uint32_t>(cp * (hex ? 16u : 10u) + static_cast<std::uint32_t>(digit),
+                                 0x110000);  // saturate: stays invalid, never overflows
+  }
+  *code_point = cp;
+  return i;
 }
 
 char* EncodeUtf8(char32_t cp, char* out) {

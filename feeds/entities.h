@@ -29,7 +29,9 @@ void AppendUtf8(std::string* out, char32_t cp);
 // `out` and returns the end.
 char* EncodeUtf8(char32_t cp, char* out);
 
-// The value of hexadecimal digit `c`, or -1.
-int HexDigitValue(char c);
+// Reads the digits of a character reference's number at the start of
+// `text` (hexadecimal when `hex`) into *code_point, which saturates at
+// 0x110000 (past U+10FFFF); returns how many digits there were.
+std::size_t ReadCodePointDigits(std::string_view text, bool hex, char32_t* code_point);
 
 }  // namespace tributary::feeds

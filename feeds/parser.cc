@@ -41,12 +41,9 @@ bool IsNameChar(char c) { return kNameChars[static_cast<unsigned char>(c)]; }
 struct ReferenceReport {
   static constexpr std::size_t kNamesKept = 5;
   std::vector<std::string> undefined;  // HTML names XML does not define
-  // Each of `undefined` as its first eight bytes, zero-padded: a name seen
-  // again (escaped HTML repeats &nbsp; and &mdash;) is told by two integer
-  // compares, and a longer one by its rest too.
-  std::uint64_t heads[kNamesKept] = {};
   // A kept name of up to seven bytes and its ';' as a word, and the mask
-  // of its bytes; zero for longer names.
+  // of its bytes (zero for longer names): escaped HTML repeats &nbsp; and
+  // &mdash;, and SeenAgain tells them by one compare each.
   std::uint64_t keys[kNamesKept] = {};
   std::uint64_t key_masks[kNamesKept] = {};
   std::size_t undefined_count = 0;
@@ -70,57 +67,38 @@ struct ReferenceReport {
   }
 };
 
-// The first eight bytes of `name` (at most 40 bytes, followed by ';' and
-// more of the NUL-terminated text), zero-padded.
-std::uint64_t NameHead(std::string_view name) {
-  std::uint64_t head = 0;
-  for (std::size_t i = 0; i < std::min<std::size_t>(name.size(), 8); ++i) {
-    head |= static_cast<std::uint64_t>(static_cast<unsigned char>(name[i])) << (8 * i);
-  }
-  return head;
-}
-
 // Counts an undefined entity `name` and keeps the first few distinct ones.
 void NoteUndefined(std::string_view name, ReferenceReport* report) {
   ++report->undefined_count;
-  if (report->undefined.size() == ReferenceReport::kNamesKept) return;
-  const std::uint64_t head = NameHead(name);
-  for (std::size_t i = 0; i < report->undefined.size(); ++i) {
-    const std::string& seen = report->undefined[i];
-    if (report->heads[i] == head && seen.size() == name.size() &&
-        (name.size() <= 8 || std::memcmp(seen.data() + 8, name.data() + 8, name.size() - 8) == 0)) {
-      return;
-    }
+  if (report->undefined.size() == ReferenceReport::kNamesKept ||
+      std::find(report->undefined.begin(), report->undefined.end(), name) !=
+          report->undefined.end()) {
+    return;
   }
   const std::size_t kept = report->undefined.size();
-  report->heads[kept] = head;
   if (name.size() <= 7) {
+    std::uint64_t key = std::uint64_t{';'} << (8 * name.size());
+    for (std::size_t i = 0; i < name.size(); ++i) {
+      key |= static_cast<std::uint64_t>(static_cast<unsigned char>(name[i])) << (8 * i);
+    }
     const std::size_t bytes = name.size() + 1;
     report->key_masks[kept] =
         bytes == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * bytes)) - 1;
-    report->keys[kept] = head | (std::uint64_t{';'} << (8 * name.size()));
+    report->keys[kept] = key;
   }
   report->undefined.emplace_back(name);
 }
 
-// Reads the character reference whose '#' is at `hash` ("#65;", "#x41;"):
-// past its ';', or nullptr when it is not one (then it stays text, as
-// pugixml leaves it). The code point saturates past U+10FFFF.
-const char* ReadCharacterReference(const char* hash, char32_t* code_point) {
-  const char* q = hash + 1;
-  const int base = *q == 'x' ? 16 : 10;
-  if (base == 16) ++q;
-  const char* digits = q;
-  std::uint32_t value = 0;
-  for (int digit;
-       (digit = base == 16 ? HexDigitValue(*q) : (*q >= '0' && *q <= '9' ? *q - '0' : -1)) >= 0;
-       ++q) {
-    value = std::min<std::uint32_t>(
-        value * static_cast<std::uint32_t>(base) + static_cast<std::uint32_t>(digit), 0x110000);
-  }
-  if (q == digits || *q != ';') return nullptr;
-  *code_point = value;
-  return q + 1;
+// Reads the character reference whose '#' is at `hash` ("#65;", "#x41;"),
+// in a NUL-terminated text before `limit`: past its ';', or nullptr when it
+// is not one (then it stays text, as pugixml leaves it).
+const char* ReadCharacterReference(const char* hash, const char* limit, char32_t* code_point) {
+  const bool hex = hash[1] == 'x';  // XML: a lower-case x only
+  const char* digits = hash + (hex ? 2 : 1);
+  const char* q = digits + ReadCodePointDigits(
+                               std::string_view(digits, static_cast<std::size_t>(limit - digits)),
+                               hex, code_point);
+  return q > digits && *q == ';' ? q + 1 : nullptr;
 }
 
 // Writes `cp` as UTF-8 at `out` and returns the end. NUL, surrogates and
@@ -186,7 +164,7 @@ struct Decoded {
   *out = '&';
   char32_t cp = 0;
   if (*name == '#') {
-    if (const char* past = ReadCharacterReference(name, &cp)) {
+    if (const char* past = ReadCharacterReference(name, limit, &cp)) {
       report->numeric_references = true;
       if (cp == 0) report->nul_references = true;
       return {past, WriteCodePoint(cp, out)};

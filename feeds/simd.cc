@@ -25,13 +25,6 @@ struct Isa {
 
 void ClassifyUtf8Sse2(const unsigned char* block, Utf8Masks* out) { ClassifyUtf8Block(block, out); }
 
-Utf8Classifier BestUtf8Classifier() {
-#if defined(TRIBUTARY_HAVE_AVX2)
-  if (__builtin_cpu_supports("avx2")) return &ClassifyUtf8Avx2;
-#endif
-  return &ClassifyUtf8Sse2;
-}
-
 Utf8Validator BestUtf8Validator() {
 #if defined(TRIBUTARY_HAVE_AVX2)
   if (__builtin_cpu_supports("avx2")) return &ValidUtf8Avx2;

@@ -1,7 +1,7 @@
-// Classification of 64-byte blocks for ParseFeed, one bit per byte. The
-// UTF-8 check of the whole document has an SSE2 version (every x86-64) and
-// an AVX2 version, chosen once at run time: AVX2 classifies a block in half
-// the instructions. The reference decoding of texts uses SSE2 inline.
+// Vector code for ParseFeed. The UTF-8 check of whole documents: by nibble
+// lookups where the CPU has AVX2 (chosen once at run time), else by SSE2
+// masks of 64-byte blocks, one bit per byte. The reference decoding of
+// texts uses SSE2 inline.
 // Internal to feeds/.
 #pragma once
 
@@ -28,11 +28,8 @@ struct Utf8Masks {
 };
 
 // Classifies block[0, 64).
-using Utf8Classifier = void (*)(const unsigned char* block, Utf8Masks* out);
-
 void ClassifyUtf8Sse2(const unsigned char* block, Utf8Masks* out);
 #if defined(TRIBUTARY_HAVE_AVX2)
-void ClassifyUtf8Avx2(const unsigned char* block, Utf8Masks* out);
 // Whether data[0, size) is valid UTF-8; sets *has_controls when it holds
 // a C0 control but TAB, LF and CR, or DEL (and leaves it otherwise). Call
 // only where the CPU has AVX2.
@@ -65,10 +62,9 @@ inline void Copy64(char* out, const char* from) {
   }
 }
 
-// The fastest version this CPU runs.
-Utf8Classifier BestUtf8Classifier();
 // A whole-text validator with ValidUtf8Avx2's contract where the CPU runs
-// one (AVX2), else nullptr: then the blocks classified above are checked.
+// one (AVX2), else nullptr: then blocks classified by ClassifyUtf8Sse2
+// are checked.
 using Utf8Validator = bool (*)(const unsigned char* data, std::size_t size, bool* has_controls);
 Utf8Validator BestUtf8Validator();
 
