@@ -202,6 +202,23 @@ TEST(ParserTest, TruncatedDocumentKeepsCompleteItems) {
             "complete items before it");
 }
 
+// Attribute names are matched exactly first, wherever the exact one
+// stands, and only then without regard to case.
+TEST(ParserTest, ExactAttributeNameWinsOverAnyCase) {
+  ParsedFeed feed = MustParse(
+      "<rss version=\"2.0\"><channel><title>T</title>"
+      "<item><title>One</title><enclosure URL=\"https://e.org/upper.mp3\" "
+      "url=\"https://e.org/exact.mp3\" TYPE=\"audio/mpeg\"/></item>"
+      "<item><title>Two</title><enclosure Url=\"https://e.org/only.mp3\"/></item>"
+      "</channel></rss>");
+  ASSERT_EQ(feed.items.size(), 2u);
+  ASSERT_EQ(feed.items[0].enclosures.size(), 1u);
+  EXPECT_EQ(feed.items[0].enclosures[0].url, "https://e.org/exact.mp3");
+  EXPECT_EQ(feed.items[0].enclosures[0].type, "audio/mpeg");
+  ASSERT_EQ(feed.items[1].enclosures.size(), 1u);
+  EXPECT_EQ(feed.items[1].enclosures[0].url, "https://e.org/only.mp3");
+}
+
 TEST(ParserTest, ResolvesRelativeUrlsAgainstTheFeedUrl) {
   ParseOptions options;
   options.feed_url = "https://example.org/blog/feed.xml";
