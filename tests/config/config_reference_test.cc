@@ -7,6 +7,7 @@
 #include <regex>
 #include <sstream>
 
+#include "common/source_dir.h"
 #include "config/config.h"
 
 namespace tributary::config {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "common/source_dir.h"
 #include "config/config.h"
 
 namespace tributary::config {

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "common/source_dir.h"
+
 namespace tributary::testing {
 
 inline std::string WriteTempMessage(const std::string& dir, const std::string& name,

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "common/source_dir.h"
+
 extern char** environ;
 
 namespace tributary::testing {
