@@ -34,7 +34,8 @@ struct Daemon::Impl {
   void Reload();
   void Maintain();
   void ReplaceDigests(std::unique_ptr<DigestService> next);
-  void ScheduleOutputs();
+  void ScheduleOutputs(bool promptly = false);
+  void OnFeedsChanged();
   void RegenerateOutputs();
   void Shutdown();
   void WaitForSignal();
@@ -48,7 +49,11 @@ struct Daemon::Impl {
   asio::steady_timer output_timer;
   asio::steady_timer maintenance_timer;
   bool output_pending = false;
+  std::chrono::steady_clock::time_point output_due{};
   std::chrono::steady_clock::time_point last_output{};
+  // The first change after start or a reload is published at once, not
+  // output_interval after the (empty) outputs written at start.
+  bool first_change_pending = true;
   int generation = 1;
   bool stopping = false;
 
@@ -84,6 +89,9 @@ Result<void> Daemon::Impl::Open() {
   outputs->Configure(config, specs);
   poller->SetMetrics(&metrics);
   outputs->SetMetrics(&metrics, [this] { return poller->InFlight(); });
+  outputs->SetPollProgress([this] {
+    return PollProgress{poller->FeedCount() - poller->Unanswered(), poller->FeedCount()};
+  });
   for (const auto& warning : config.warnings) log::Warn("{}", warning);
   // Digests start after the items stored before they were first seen.
   auto digest_service = DigestService::Create(config, clock);
@@ -143,7 +151,8 @@ void Daemon::Impl::Apply(const config::Config& next) {
             config.outputs.size());
   notifier.Status("config generation " + std::to_string(generation) + ", " +
                   std::to_string(specs.size()) + " feeds");
-  ScheduleOutputs();
+  first_change_pending = true;
+  ScheduleOutputs(/*promptly=*/true);
 }
 
 // The old service stops at once; the new one starts only when every
@@ -199,19 +208,32 @@ void Daemon::Impl::Reload() {
   notifier.Ready();
 }
 
-// Outputs are regenerated after changes, at most once per output_interval.
-void Daemon::Impl::ScheduleOutputs() {
-  if (output_pending || stopping) return;
-  output_pending = true;
-  auto earliest = last_output + config.output_interval;
+// Outputs are regenerated after changes, at most once per output_interval,
+// or every few seconds while feeds never fetched before are still being
+// fetched for the first time; `promptly` skips the wait (the first change
+// after start or a reload, and the end of a first round). Either way a short
+// pause lets the documents committed together be published together.
+void Daemon::Impl::ScheduleOutputs(bool promptly) {
+  if (stopping) return;
+  constexpr std::chrono::seconds kFirstRoundPace{2};
+  auto interval = std::chrono::steady_clock::duration(config.output_interval);
+  if (poller->Unanswered() > 0)
+    interval = std::min(interval, std::chrono::steady_clock::duration(kFirstRoundPace));
   auto now = std::chrono::steady_clock::now();
-  auto wait = earliest > now ? earliest - now : std::chrono::steady_clock::duration::zero();
-  output_timer.expires_after(wait + std::chrono::milliseconds{200});
+  auto at = promptly ? now : std::max(now, last_output + interval);
+  at += std::chrono::milliseconds{200};
+  if (output_pending && output_due <= at) return;
+  output_pending = true;
+  output_due = at;
+  output_timer.expires_at(at);  // cancels a later wait, if any
   output_timer.async_wait([this](const boost::system::error_code& error) {
+    if (error == asio::error::operation_aborted) return;  // re-armed or stopping
     output_pending = false;
     if (!error && !stopping) RegenerateOutputs();
   });
 }
+
+void Daemon::Impl::OnFeedsChanged() { ScheduleOutputs(std::exchange(first_change_pending, false)); }
 
 void Daemon::Impl::RegenerateOutputs() {
   last_output = std::chrono::steady_clock::now();
@@ -287,7 +309,9 @@ int Daemon::Run() {
     }
     log::Info("serving on http://{}", d.config.server.listen);
   }
-  d.poller->OnChange([&d] { d.ScheduleOutputs(); });
+  d.poller->OnChange([&d] { d.OnFeedsChanged(); });
+  // Once every new feed has answered, the river's "n of m" note goes.
+  d.poller->OnAllAnswered([&d] { d.ScheduleOutputs(/*promptly=*/true); });
   d.Maintain();
   d.RegenerateOutputs();
   d.poller->Start();

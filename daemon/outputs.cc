@@ -415,6 +415,11 @@ void OutputBuilder::PublishPages(HttpServer* server) {
   output::RiverPage river;
   river.title = "Tributary";
   river.generated = clock_.Now();
+  if (progress_) {
+    PollProgress progress = progress_();
+    river.feeds_answered = progress.answered;
+    river.feeds_total = progress.total;
+  }
   if (auto entries = SelectEntries(river_selection); entries) {
     for (const auto& entry : *entries) {
       output::RiverItem item;

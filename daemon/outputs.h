@@ -24,6 +24,12 @@ namespace tributary::daemon {
 
 class HttpServer;
 
+// How many of the configured feeds have answered since they were added.
+struct PollProgress {
+  std::size_t answered = 0;
+  std::size_t total = 0;
+};
+
 class OutputBuilder {
  public:
   OutputBuilder(storage::Store& store, const Clock& clock);
@@ -41,6 +47,10 @@ class OutputBuilder {
     metrics_ = metrics;
     in_flight_ = std::move(in_flight);
   }
+
+  // The river says how far the first round has come while `progress`
+  // reports feeds still unanswered.
+  void SetPollProgress(std::function<PollProgress()> progress) { progress_ = std::move(progress); }
 
   // The entries an output selects, newest first (also used by digests and
   // the river page).
@@ -82,6 +92,7 @@ class OutputBuilder {
   bool routes_registered_ = false;
   Metrics* metrics_ = nullptr;
   std::function<std::size_t()> in_flight_;
+  std::function<PollProgress()> progress_;
 };
 
 }  // namespace tributary::daemon

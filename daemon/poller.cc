@@ -91,6 +91,7 @@ void Poller::SetFeeds(std::vector<FeedSpec> feeds) {
       ++it;
     }
   }
+  std::erase_if(unanswered_, [&next](storage::FeedId id) { return next.count(id) == 0; });
   Timestamp now = clock_.Now();
   std::vector<storage::FeedId> overdue;
   for (auto& [id, spec] : next) {
@@ -104,6 +105,8 @@ void Poller::SetFeeds(std::vector<FeedSpec> feeds) {
           spec.name);
       continue;
     }
+    // Never fetched before: the outputs wait for its first answer.
+    if (!state || !state->last_attempt) unanswered_.insert(id);
     if (state && state->next_poll && *state->next_poll > now) {
       Schedule(id, *state->next_poll);
     } else {
@@ -512,6 +515,9 @@ void Poller::Finish(const FeedOutcome& outcome) {
     if (outcome.next_poll) Schedule(outcome.id, *outcome.next_poll);
   }
   if (outcome.changed && on_change_) on_change_();
+  if (unanswered_.erase(outcome.id) != 0 && unanswered_.empty() && on_all_answered_) {
+    on_all_answered_();
+  }
   if (round_done_ && round_pending_.empty()) {
     running_ = false;
     std::exchange(round_done_, nullptr)(std::move(round_outcomes_));

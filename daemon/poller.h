@@ -85,11 +85,17 @@ class Poller {
 
   // Called after a fetch stored new or updated items.
   void OnChange(std::function<void()> callback) { on_change_ = std::move(callback); }
+  // Called when every feed that SetFeeds added without any fetch on record
+  // has answered once (stored, found unchanged or failed): the end of the
+  // first round of a new database, or of the feeds a reload added.
+  void OnAllAnswered(std::function<void()> callback) { on_all_answered_ = std::move(callback); }
   // Counts fetches and items into `metrics` (not owned; may be null).
   void SetMetrics(Metrics* metrics) { metrics_ = metrics; }
 
   std::size_t InFlight() const { return in_flight_.size(); }
   std::size_t FeedCount() const { return feeds_.size(); }
+  // Feeds never fetched before that have not answered yet.
+  std::size_t Unanswered() const { return unanswered_.size(); }
   // Seconds until the next scheduled fetch (nullopt when none).
   std::optional<Seconds> NextDueIn() const;
 
@@ -144,7 +150,10 @@ class Poller {
   std::vector<FeedOutcome> round_outcomes_;
   std::function<void(std::vector<FeedOutcome>)> round_done_;
 
+  std::set<storage::FeedId> unanswered_;
+
   std::function<void()> on_change_;
+  std::function<void()> on_all_answered_;
   Metrics* metrics_ = nullptr;
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <optional>
+#include <string>
 
 #include "output/page_html.h"
 
@@ -28,6 +29,7 @@ padding:1rem 1.15rem;margin:0 0 .9rem}
 .summary blockquote{margin:.5rem 0;padding-left:1rem;border-left:3px solid var(--line);
 color:var(--muted)}
 .summary table{display:block;overflow-x:auto}
+.progress{margin:0 0 1.25rem;color:var(--muted);font-size:.9rem}
 .empty{padding:2rem;text-align:center;color:var(--muted);border:1px dashed var(--line);
 border-radius:10px}
 @media (max-width:30rem){.wrap{padding:1.25rem .75rem 2rem}.entry{padding:.85rem .9rem}
@@ -79,6 +81,18 @@ std::string RenderMasthead(const RiverPage& page) {
   return html;
 }
 
+// "3 of 8 feeds have answered so far." (the first round in progress)
+std::string AnsweredNote(const RiverPage& page) {
+  return std::to_string(page.feeds_answered) + " of " + std::to_string(page.feeds_total) +
+         (page.feeds_total == 1 ? " feed has" : " feeds have") + " answered so far.";
+}
+
+std::string EmptyNote(const RiverPage& page) {
+  if (page.feeds_total == 0) return "No items yet. Feeds are being polled.";
+  if (page.feeds_answered < page.feeds_total) return "No items yet: " + AnsweredNote(page);
+  return "No items yet: every feed has answered, none with an item.";
+}
+
 }  // namespace
 
 std::string RenderRiverPage(const RiverPage& page) {
@@ -92,6 +106,10 @@ std::string RenderRiverPage(const RiverPage& page) {
   std::string html = page::PageStart(page.title, kRiverStyle, head_extra);
   html += RenderMasthead(page);
   html += "<main>\n";
+  if (page.feeds_answered < page.feeds_total && !page.items.empty()) {
+    html += "<p class=\"progress\">" + AnsweredNote(page) +
+            " More items appear as the others answer.</p>\n";
+  }
 
   std::vector<const RiverItem*> items;
   items.reserve(page.items.size());
@@ -112,7 +130,7 @@ std::string RenderRiverPage(const RiverPage& page) {
     html += RenderItem(*item);
   }
   if (current_day) html += "</section>\n";
-  if (items.empty()) html += "<p class=\"empty\">No items yet. Feeds are being polled.</p>\n";
+  if (items.empty()) html += "<p class=\"empty\">" + EmptyNote(page) + "</p>\n";
   html += "</main>\n<footer class=\"page\">Updated " +
           page::TimeElement(page.generated, page::FormatDateTime(page.generated));
   if (!page.status_url.empty() && !page::SafeHref(page.status_url).empty()) {

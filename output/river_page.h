@@ -4,6 +4,7 @@
 // text field and URL is escaped here, whatever the caller passes.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,10 @@ struct RiverPage {
   std::vector<RiverItem> items;  // sorted newest first by the renderer
   std::vector<RiverFeedLink> feeds;
   std::string status_url = "/status";  // empty: no link
+  // While feeds_answered < feeds_total the page says how far the first
+  // round has come (feeds_total 0: unknown, nothing said).
+  std::size_t feeds_answered = 0;
+  std::size_t feeds_total = 0;
 };
 
 // A complete HTML5 document (UTF-8).

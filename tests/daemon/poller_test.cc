@@ -270,5 +270,33 @@ TEST(HostKeyTest, CountsSchemeHostAndPort) {
   EXPECT_EQ(HostKey("file:///tmp/feed.xml"), "");
 }
 
+// The daemon publishes its outputs at once when the last feed that was
+// never fetched has answered (issue 19); a restart with known feeds has no
+// first round to wait for.
+TEST_F(PollerTest, ReportsWhenEveryNewFeedHasAnsweredOnce) {
+  Poller poller(io_, fetcher_, *store_, clock_, pool_, {});
+  auto ok = Spec("https://a.example/feed");
+  auto failing = Spec("https://b.example/feed");  // no response: 404
+  fetcher_.responses[ok.request.url] = Ok(kFeed);
+  int calls = 0;
+  std::vector<std::size_t> unanswered_at_change;
+  poller.OnAllAnswered([&calls] { ++calls; });
+  poller.OnChange([&] { unanswered_at_change.push_back(poller.Unanswered()); });
+  poller.SetFeeds({ok, failing});
+  EXPECT_EQ(poller.Unanswered(), 2u);
+  Round(poller);
+  EXPECT_EQ(poller.Unanswered(), 0u);
+  EXPECT_EQ(calls, 1);
+  ASSERT_EQ(unanswered_at_change.size(), 1u);  // the failing feed may answer first
+  EXPECT_LE(unanswered_at_change[0], 2u);
+
+  Round(poller);  // answering again is no news
+  EXPECT_EQ(calls, 1);
+
+  Poller restarted(io_, fetcher_, *store_, clock_, pool_, {});
+  restarted.SetFeeds({ok, failing});
+  EXPECT_EQ(restarted.Unanswered(), 0u);
+}
+
 }  // namespace
 }  // namespace tributary::daemon

@@ -202,6 +202,33 @@ TEST(RiverPageTest, SaysSoWhenEmpty) {
   EXPECT_EQ(html.find("<section"), std::string::npos);
 }
 
+TEST(RiverPageTest, SaysHowManyFeedsHaveAnsweredDuringTheFirstRound) {
+  RiverPage page = SamplePage();
+  page.feeds_answered = 3;
+  page.feeds_total = 8;
+  std::string html = RenderRiverPage(page);
+  EXPECT_NE(html.find("<p class=\"progress\">3 of 8 feeds have answered so far."),
+            std::string::npos);
+  EXPECT_EQ(html.find("No items yet"), std::string::npos);
+  EXPECT_EQ(WithTag(ParseElements(html), "h3").size(), 3u);
+
+  page.feeds_answered = 8;
+  EXPECT_EQ(RenderRiverPage(page).find("answered so far"), std::string::npos);
+}
+
+TEST(RiverPageTest, EmptyPageSaysWhetherFeedsAreStillAnswering) {
+  RiverPage page;
+  page.generated = kNow;
+  page.feeds_answered = 0;
+  page.feeds_total = 1;
+  std::string html = RenderRiverPage(page);
+  EXPECT_NE(html.find("No items yet: 0 of 1 feed has answered so far."), std::string::npos);
+  EXPECT_EQ(html.find("class=\"progress\""), std::string::npos);
+  page.feeds_answered = 1;
+  EXPECT_NE(RenderRiverPage(page).find("every feed has answered, none with an item"),
+            std::string::npos);
+}
+
 // Not a check: writes a realistic page for scripts/screenshot.sh when
 // TRIBUTARY_PAGE_SAMPLES names a directory.
 TEST(RiverPageTest, WritesSampleForScreenshots) {
