@@ -32,6 +32,21 @@ struct StorageConfig {
 };
 
 // Defaults for every feed; each feed may override most of them.
+// fetch.hosts[]: settings for the feeds of one host (or of every host under
+// a domain), e.g. a self-hosted RSSHub with hundreds of routes. Unset
+// fields fall back to the fetch section (or, for the budget, to the
+// own-service defaults; see host_rules.h). A feed's own settings win.
+struct HostOverride {
+  std::string host;  // "rsshub.lan", "*.example.org", "127.0.0.1:1200", "[::1]:1200"
+  std::optional<int> max_per_host;
+  std::optional<std::chrono::milliseconds> host_spacing;
+  std::string user_agent;
+  std::map<std::string, std::string> headers;
+  std::string proxy;
+  std::optional<Seconds> timeout;
+  SourceMark mark;
+};
+
 struct FetchConfig {
   Seconds interval{30 * 60};
   Seconds min_interval{5 * 60};
@@ -51,6 +66,7 @@ struct FetchConfig {
   // Private/loopback/link-local addresses a redirect may lead to (host
   // names or CIDR ranges, e.g. "192.168.1.0/24"); empty: none.
   std::vector<std::string> allow_private;
+  std::vector<HostOverride> hosts;
 };
 
 struct FeedConfig {

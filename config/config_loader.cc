@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "config/config.h"
+#include "config/host_rules.h"
 #include "config/opml.h"
 #include "config/url.h"
 #include "config/values.h"
@@ -457,6 +458,65 @@ void ReadStorage(MapReader& in, StorageConfig& storage) {
     in.problems().Add(in.Take("path"), in.Join("path"), "must not be empty");
 }
 
+// `proxy` (the value of in's "proxy" key) must be a proxy URL curl takes.
+void CheckProxy(MapReader& in, const std::string& proxy_url) {
+  if (proxy_url.empty()) return;
+  std::string why;
+  std::optional<CheckedUrl> proxy = CheckUrl(proxy_url, &why);
+  if (proxy &&
+      !IsOneOf(proxy->scheme, {"http", "https", "socks4", "socks4a", "socks5", "socks5h"})) {
+    why = "use http, https, socks4, socks4a, socks5 or socks5h";
+  } else if (proxy) {
+    why.clear();
+  }
+  if (!why.empty()) {
+    in.problems().Add(in.Take("proxy"), in.Join("proxy"),
+                      Quote(proxy_url) + " is not a proxy URL (" + why + ")");
+  }
+}
+
+// fetch.hosts[]: one host's (or domain's) settings; the host is required.
+void ReadHostOverride(MapReader& in, HostOverride& host) {
+  host.mark = in.problems().MarkOf(in.node());
+  if (in.Require("host", " (a name, *.domain or address, optionally :port)") &&
+      in.String("host", &host.host) && !ParseHostPattern(host.host)) {
+    in.problems().Add(in.Take("host"), in.Join("host"),
+                      Quote(host.host) +
+                          " is not a host pattern (rsshub.lan, *.example.org, 10.0.0.5:1200, "
+                          "[::1]:1200)");
+  }
+  int max_per_host = 0;
+  if (in.Number("max_per_host", &max_per_host, 1, 100)) host.max_per_host = max_per_host;
+  std::chrono::milliseconds spacing{0};
+  if (in.Duration("host_spacing", &spacing, std::chrono::milliseconds{0})) {
+    host.host_spacing = spacing;
+  }
+  in.String("user_agent", &host.user_agent);
+  in.StringMap("headers", &host.headers);
+  in.String("proxy", &host.proxy);
+  CheckProxy(in, host.proxy);
+  in.OptionalSeconds("timeout", &host.timeout, Seconds{1});
+}
+
+void ReadHostOverrides(MapReader& in, FetchConfig& fetch) {
+  std::map<std::string, std::size_t> seen;  // normalised pattern -> index
+  in.List("hosts", [&](MapReader& element, std::size_t i) {
+    HostOverride host;
+    ReadHostOverride(element, host);
+    if (auto pattern = ParseHostPattern(host.host); pattern && element.node().IsMap()) {
+      std::string key =
+          (pattern->wildcard ? "*." : "") + pattern->host + ":" + std::to_string(pattern->port);
+      auto [it, fresh] = seen.emplace(key, i);
+      if (!fresh) {
+        element.problems().Add(element.Take("host"), element.Join("host"),
+                               Quote(host.host) + " is already listed at fetch.hosts[" +
+                                   std::to_string(it->second) + "]");
+      }
+    }
+    if (element.node().IsMap()) fetch.hosts.push_back(std::move(host));
+  });
+}
+
 void ReadFetch(MapReader& in, FetchConfig& fetch) {
   const Seconds one_second{1};
   const Seconds one_minute{60};
@@ -486,6 +546,7 @@ void ReadFetch(MapReader& in, FetchConfig& fetch) {
                             " is not a host name, an address or a CIDR range (10.0.0.0/8)");
     }
   }
+  ReadHostOverrides(in, fetch);
   if (fetch.min_interval > fetch.max_interval) {
     in.problems().Add(in.Take("min_interval"), in.Join("min_interval"),
                       FormatDuration(fetch.min_interval) + " is longer than max_interval (" +
@@ -517,20 +578,7 @@ std::optional<CheckedUrl> ReadFeed(MapReader& in, FeedConfig& feed, const std::s
     in.problems().Add(in.Take("password_env"), in.Join("password_env"),
                       "give password_file or password_env, not both");
   }
-  if (!feed.proxy.empty()) {
-    std::string why;
-    std::optional<CheckedUrl> proxy = CheckUrl(feed.proxy, &why);
-    if (proxy &&
-        !IsOneOf(proxy->scheme, {"http", "https", "socks4", "socks4a", "socks5", "socks5h"})) {
-      why = "use http, https, socks4, socks4a, socks5 or socks5h";
-    } else if (proxy) {
-      why.clear();
-    }
-    if (!why.empty()) {
-      in.problems().Add(in.Take("proxy"), in.Join("proxy"),
-                        Quote(feed.proxy) + " is not a proxy URL (" + why + ")");
-    }
-  }
+  CheckProxy(in, feed.proxy);
   if (!feed.timezone.empty() && !IsKnownTimezone(feed.timezone)) {
     in.problems().Add(in.Take("timezone"), in.Join("timezone"),
                       Quote(feed.timezone) + " is not an IANA time zone (e.g. Asia/Shanghai)");

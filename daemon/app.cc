@@ -1,5 +1,6 @@
 #include "daemon/app.h"
 
+#include <algorithm>
 #include <csignal>
 #include <optional>
 #include <thread>
@@ -89,6 +90,26 @@ Result<void> Daemon::Impl::Open() {
   outputs->Configure(config, specs);
   poller->SetMetrics(&metrics);
   outputs->SetMetrics(&metrics, [this] { return poller->InFlight(); });
+  outputs->SetHostHealth([this] {
+    std::vector<output::HostHealth> hosts;
+    for (const HostReport& report : poller->Hosts()) {
+      output::HostHealth host;
+      host.host = report.host;
+      host.active = report.active;
+      host.max_per_host = report.max_per_host;
+      host.configured_max_per_host = report.configured_max_per_host;
+      host.spacing_ms = report.spacing.count();
+      host.own_service = report.own_service;
+      host.slowdown_level = report.slowdown_level;
+      host.blocked_until = report.blocked_until;
+      hosts.push_back(std::move(host));
+    }
+    // Slowed-down hosts first, like failing feeds.
+    std::stable_partition(hosts.begin(), hosts.end(), [](const output::HostHealth& host) {
+      return host.slowdown_level > 0 || host.blocked_until.has_value();
+    });
+    return hosts;
+  });
   outputs->SetPollProgress([this] {
     return PollProgress{poller->FeedCount() - poller->Unanswered(), poller->FeedCount()};
   });

@@ -1,8 +1,13 @@
 #include "daemon/feed_specs.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+
+#include "config/host_rules.h"
+#include "feeds/address_policy.h"
 
 namespace tributary::daemon {
 namespace {
@@ -32,7 +37,40 @@ Result<std::string> ReadSecret(const config::FeedConfig& feed) {
   return std::string();
 }
 
+// A host's own headers, then the feed's; the feed's win on a name both set.
+std::vector<std::pair<std::string, std::string>> MergedHeaders(const config::HostOverride* rule,
+                                                               const config::FeedConfig& feed) {
+  std::vector<std::pair<std::string, std::string>> headers;
+  auto same_name = [](const std::string& a, const std::string& b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+             return std::tolower(static_cast<unsigned char>(x)) ==
+                    std::tolower(static_cast<unsigned char>(y));
+           });
+  };
+  if (rule != nullptr) {
+    for (const auto& [name, value] : rule->headers) {
+      bool overridden = std::any_of(feed.headers.begin(), feed.headers.end(),
+                                    [&](const auto& own) { return same_name(own.first, name); });
+      if (!overridden) headers.emplace_back(name, value);
+    }
+  }
+  for (const auto& [name, value] : feed.headers) headers.emplace_back(name, value);
+  return headers;
+}
+
 }  // namespace
+
+HostBudget BudgetFor(const config::FetchConfig& fetch, const UrlHost& host) {
+  HostBudget budget;
+  budget.own_service = feeds::IsOwnServiceHost(host.host, fetch.allow_private);
+  budget.max_per_host = budget.own_service ? kOwnServiceMaxPerHost : fetch.max_per_host;
+  budget.spacing = budget.own_service ? std::chrono::milliseconds{0} : fetch.host_spacing;
+  if (const auto* rule = config::FindHostOverride(fetch.hosts, host.host, host.port)) {
+    if (rule->max_per_host) budget.max_per_host = *rule->max_per_host;
+    if (rule->host_spacing) budget.spacing = *rule->host_spacing;
+  }
+  return budget;
+}
 
 std::string DefaultUserAgent() {
   return std::string("Tributary/") + TRIBUTARY_VERSION + " (feed aggregator)";
@@ -50,6 +88,11 @@ Result<std::vector<FeedSpec>> BuildFeedSpecsInBatch(const config::Config& config
     if (!secret) return secret.error();
 
     FeedSpec spec;
+    std::optional<UrlHost> url_host = ParseUrlHost(feed.url);
+    if (url_host) {
+      spec.host_key = HostKey(feed.url);
+      spec.host_budget = BudgetFor(config.fetch, *url_host);
+    }
     spec.id = *id;
     spec.name = config::FeedDisplayName(feed);
     spec.config = feed;
@@ -64,16 +107,20 @@ Result<std::vector<FeedSpec>> BuildFeedSpecsInBatch(const config::Config& config
     request.limits.low_speed_bytes_per_second = config.fetch.low_speed_limit;
     request.limits.low_speed_window = config.fetch.low_speed_time;
     request.limits.max_body_bytes = config.fetch.max_body_bytes;
-    request.limits.total_timeout = config.fetch.timeout;
+    const UrlHost* host = url_host ? &*url_host : nullptr;
+    const config::HostOverride* rule =
+        host ? config::FindHostOverride(config.fetch.hosts, host->host, host->port) : nullptr;
+    request.limits.total_timeout = rule && rule->timeout ? *rule->timeout : config.fetch.timeout;
     request.limits.connect_timeout = config.fetch.connect_timeout;
     request.limits.max_redirects = config.fetch.max_redirects;
-    request.user_agent = !feed.user_agent.empty()           ? feed.user_agent
-                         : !config.fetch.user_agent.empty() ? config.fetch.user_agent
-                                                            : DefaultUserAgent();
-    for (const auto& [name, value] : feed.headers) request.headers.emplace_back(name, value);
+    request.user_agent = !feed.user_agent.empty()            ? feed.user_agent
+                         : rule && !rule->user_agent.empty() ? rule->user_agent
+                         : !config.fetch.user_agent.empty()  ? config.fetch.user_agent
+                                                             : DefaultUserAgent();
+    request.headers = MergedHeaders(rule, feed);
     request.ca_file = feed.ca_file;
     request.insecure_tls = feed.insecure_tls;
-    request.proxy = feed.proxy;
+    request.proxy = !feed.proxy.empty() ? feed.proxy : rule ? rule->proxy : std::string();
     request.username = feed.username;
     request.password = *secret;
     request.cookie = feed.cookie;

@@ -383,6 +383,7 @@ output::StatusPage OutputBuilder::BuildStatusPage() {
   page.version = TRIBUTARY_VERSION;
   page.generated = clock_.Now();
   page.started = started_;
+  if (hosts_) page.hosts = hosts_();
   for (const auto& spec : feeds_) {
     output::FeedHealth health;
     health.name = spec.name;

@@ -51,6 +51,10 @@ class OutputBuilder {
   // The river says how far the first round has come while `progress`
   // reports feeds still unanswered.
   void SetPollProgress(std::function<PollProgress()> progress) { progress_ = std::move(progress); }
+  // The /status page's host table: each host's budget as it stands.
+  void SetHostHealth(std::function<std::vector<output::HostHealth>()> hosts) {
+    hosts_ = std::move(hosts);
+  }
 
   // The entries an output selects, newest first (also used by digests and
   // the river page).
@@ -93,6 +97,7 @@ class OutputBuilder {
   Metrics* metrics_ = nullptr;
   std::function<std::size_t()> in_flight_;
   std::function<PollProgress()> progress_;
+  std::function<std::vector<output::HostHealth>()> hosts_;
 };
 
 }  // namespace tributary::daemon

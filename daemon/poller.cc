@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <utility>
 
 #include "common/log.h"
@@ -38,10 +39,10 @@ PollSignals SignalsOf(const feeds::ParsedFeed& doc, const feeds::FetchResult& re
 
 }  // namespace
 
-std::string HostKey(const std::string& url) {
+std::optional<UrlHost> ParseUrlHost(const std::string& url) {
   CURLU* handle = curl_url();
-  if (handle == nullptr) return {};
-  std::string key;
+  if (handle == nullptr) return std::nullopt;
+  std::optional<UrlHost> parts;
   if (curl_url_set(handle, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK) {
     char* scheme = nullptr;
     char* host = nullptr;
@@ -49,17 +50,24 @@ std::string HostKey(const std::string& url) {
     curl_url_get(handle, CURLUPART_SCHEME, &scheme, 0);
     curl_url_get(handle, CURLUPART_HOST, &host, 0);
     curl_url_get(handle, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
-    if (scheme != nullptr && host != nullptr) {
-      std::string lower_host(host);
-      for (auto& c : lower_host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      key = std::string(scheme) + "://" + lower_host;
-      if (port != nullptr) key += std::string(":") + port;
+    if (scheme != nullptr && host != nullptr && *host != '\0') {
+      parts = UrlHost{scheme, host, port != nullptr ? std::atoi(port) : 0};
+      for (auto& c : parts->host)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
     curl_free(scheme);
     curl_free(host);
     curl_free(port);
   }
   curl_url_cleanup(handle);
+  return parts;
+}
+
+std::string HostKey(const std::string& url) {
+  auto parts = ParseUrlHost(url);
+  if (!parts) return {};
+  std::string key = parts->scheme + "://" + parts->host;
+  if (parts->port != 0) key += ":" + std::to_string(parts->port);
   return key;
 }
 
@@ -80,7 +88,10 @@ double Poller::Random() { return std::uniform_real_distribution<double>(0.0, 1.0
 
 void Poller::SetFeeds(std::vector<FeedSpec> feeds) {
   std::map<storage::FeedId, FeedSpec> next;
-  for (auto& spec : feeds) next.emplace(spec.id, std::move(spec));
+  for (auto& spec : feeds) {
+    if (spec.host_key.empty()) spec.host_key = HostKey(spec.request.url);
+    next.emplace(spec.id, std::move(spec));
+  }
   // Forget removed feeds: a transfer in flight finishes, but is not
   // rescheduled because Finish() finds no spec.
   for (auto it = due_.begin(); it != due_.end();) {
@@ -201,21 +212,24 @@ void Poller::Pump() {
       it = queue_.erase(it);
       continue;
     }
-    std::string host = HostKey(spec->second.request.url);
+    const std::string& host = spec->second.host_key;
     if (!host.empty()) {
       if (blocked_hosts.count(host) != 0) {
         ++it;
         continue;
       }
       HostState& state = hosts_[host];
-      if (state.active >= options_.max_per_host || state.next_start > steady_now ||
+      if (state.key.empty()) state.key = host;
+      state.budget = spec->second.host_budget.value_or(
+          HostBudget{options_.max_per_host, options_.host_spacing, false});
+      if (state.active >= state.MaxNow() || state.next_start > steady_now ||
           state.blocked_until > now) {
         blocked_hosts.insert(host);
         ++it;
         continue;
       }
       state.active++;
-      state.next_start = steady_now + options_.host_spacing;
+      state.next_start = steady_now + state.SpacingNow();
     }
     due_.erase(id);
     it = queue_.erase(it);
@@ -259,15 +273,8 @@ void Poller::StartFetch(storage::FeedId id) {
 void Poller::OnFetched(storage::FeedId id, feeds::FetchResult result) {
   auto spec_it = feeds_.find(id);
   std::string url = spec_it != feeds_.end() ? spec_it->second.request.url : std::string();
-  std::string host = HostKey(url);
-  if (!host.empty()) {
-    auto& state = hosts_[host];
-    state.active = std::max(0, state.active - 1);
-    if (result.retry_after && (result.http_status == 429 || result.http_status == 503)) {
-      // Retry-After speaks for the server, so every feed on it waits.
-      state.blocked_until = clock_.Now() + std::min<Seconds>(*result.retry_after, Seconds{86400});
-    }
-  }
+  std::string host = spec_it != feeds_.end() ? spec_it->second.host_key : HostKey(url);
+  if (!host.empty()) NoteHostAnswer(hosts_[host], result);
   if (spec_it == feeds_.end() || result.error_class == "cancelled") {
     in_flight_.erase(id);
     FeedOutcome outcome;
@@ -295,6 +302,60 @@ void Poller::OnFetched(storage::FeedId id, feeds::FetchResult result) {
       Enqueue(id, std::move(result), std::move(parsed));
     });
   });
+}
+
+// A server that says "too many requests" (429, or 503 with Retry-After)
+// speaks for all its feeds: every feed on it waits out Retry-After, and the
+// host's budget halves (transfers at once) and its spacing doubles, one
+// level per such answer; each run of successes gives a level back.
+void Poller::NoteHostAnswer(HostState& state, const feeds::FetchResult& result) {
+  constexpr int kMaxLevel = 6;
+  constexpr int kSuccessesPerLevel = 10;
+  state.active = std::max(0, state.active - 1);
+  if (result.error_class == "cancelled") return;
+  const bool slow_down =
+      result.http_status == 429 || (result.http_status == 503 && result.retry_after.has_value());
+  if (slow_down) {
+    state.level = std::min(state.level + 1, kMaxLevel);
+    state.successes = 0;
+    if (result.retry_after) {
+      state.blocked_until =
+          std::max(state.blocked_until,
+                   clock_.Now() + std::min<Seconds>(*result.retry_after, Seconds{86400}));
+    }
+    log::Warn("host {}: HTTP {}; now at most {} at once, {} ms apart", state.key,
+              result.http_status, state.MaxNow(), state.SpacingNow().count());
+  } else if (result.ok() && state.level > 0 && ++state.successes >= kSuccessesPerLevel) {
+    state.level--;
+    state.successes = 0;
+  }
+}
+
+int Poller::HostState::MaxNow() const { return std::max(1, budget.max_per_host >> level); }
+
+std::chrono::milliseconds Poller::HostState::SpacingNow() const {
+  if (level == 0) return budget.spacing;
+  // A host with no spacing of its own still gets one while slowed down.
+  auto base = std::max(budget.spacing, std::chrono::milliseconds{250});
+  return std::min(base * (1 << level), std::chrono::milliseconds{60'000});
+}
+
+std::vector<HostReport> Poller::Hosts() const {
+  std::vector<HostReport> hosts;
+  hosts.reserve(hosts_.size());
+  for (const auto& [key, state] : hosts_) {
+    HostReport report;
+    report.host = key;
+    report.active = state.active;
+    report.max_per_host = state.MaxNow();
+    report.configured_max_per_host = state.budget.max_per_host;
+    report.spacing = state.SpacingNow();
+    report.own_service = state.budget.own_service;
+    report.slowdown_level = state.level;
+    if (state.blocked_until > clock_.Now()) report.blocked_until = state.blocked_until;
+    hosts.push_back(std::move(report));
+  }
+  return hosts;
 }
 
 void Poller::Enqueue(storage::FeedId id, feeds::FetchResult result,

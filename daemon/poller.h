@@ -29,6 +29,14 @@
 
 namespace tributary::daemon {
 
+// How hard one server may be asked: transfers at once and the pause
+// between two starts. Halved and stretched while it answers 429/503.
+struct HostBudget {
+  int max_per_host = 2;
+  std::chrono::milliseconds spacing{500};
+  bool own_service = false;  // loopback, private or named so (IsOwnServiceHost)
+};
+
 // Everything the poller needs to know about one configured feed.
 struct FeedSpec {
   storage::FeedId id = 0;
@@ -37,6 +45,23 @@ struct FeedSpec {
   feeds::FetchRequest request;  // url and options; validators are filled per fetch
   PollSettings poll;
   IngestPolicy ingest;
+  // The unit of politeness ("https://host:443", HostKey; empty for file:
+  // and exec:) and its budget; unset: the poller's Options. The poller
+  // fills host_key from the URL when empty.
+  std::string host_key;
+  std::optional<HostBudget> host_budget;
+};
+
+// One host's budget as it stands (the /status page's host table).
+struct HostReport {
+  std::string host;  // HostKey
+  int active = 0;
+  int max_per_host = 0;             // now (lowered while slowed down)
+  int configured_max_per_host = 0;  // when not slowed down
+  std::chrono::milliseconds spacing{0};
+  bool own_service = false;
+  int slowdown_level = 0;
+  std::optional<Timestamp> blocked_until;  // Retry-After
 };
 
 // What one fetch of one feed came to.
@@ -96,15 +121,24 @@ class Poller {
   std::size_t FeedCount() const { return feeds_.size(); }
   // Feeds never fetched before that have not answered yet.
   std::size_t Unanswered() const { return unanswered_.size(); }
+  // Every host fetched from so far, with its budget now (for /status).
+  std::vector<HostReport> Hosts() const;
   // Seconds until the next scheduled fetch (nullopt when none).
   std::optional<Seconds> NextDueIn() const;
 
  private:
   struct HostState {
+    std::string key;
+    HostBudget budget;
     int active = 0;
     std::chrono::steady_clock::time_point next_start{};
     Timestamp blocked_until{};  // Retry-After for the whole host
+    int level = 0;              // slow-down level after 429/503
+    int successes = 0;          // answers without one since the last level change
+    int MaxNow() const;
+    std::chrono::milliseconds SpacingNow() const;
   };
+  void NoteHostAnswer(HostState& state, const feeds::FetchResult& result);
 
   void Schedule(storage::FeedId id, Timestamp due);
   void Pump();
@@ -156,6 +190,15 @@ class Poller {
   std::function<void()> on_all_answered_;
   Metrics* metrics_ = nullptr;
 };
+
+// The scheme, host (lower case; IPv6 in brackets) and port (the scheme's
+// default when not given) of a URL; nullopt for URLs without a host.
+struct UrlHost {
+  std::string scheme;
+  std::string host;
+  int port = 0;
+};
+std::optional<UrlHost> ParseUrlHost(const std::string& url);
 
 // "scheme://host:port" of a URL: the unit of politeness, as browsers count
 // connections. Empty for URLs without a host (file:, exec:).

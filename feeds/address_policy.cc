@@ -136,4 +136,21 @@ bool PrivateTargetAllowed(std::string_view ip, std::string_view host,
   return false;
 }
 
+bool IsOwnServiceHost(std::string_view host, const std::vector<std::string>& allow_private) {
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (host.empty()) return false;
+  std::string lower(host);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  boost::system::error_code error;
+  const auto address = asio::ip::make_address(lower, error);
+  if (!error) return !IsPublicAddress(address) || PrivateTargetAllowed(lower, "", allow_private);
+  if (lower.find('.') == std::string::npos) return true;  // "rsshub", "localhost"
+  for (std::string_view suffix : {".localhost", ".local", ".lan", ".internal", ".home.arpa"}) {
+    if (lower.ends_with(suffix)) return true;
+  }
+  return PrivateTargetAllowed("", lower, allow_private);
+}
+
 }  // namespace tributary::feeds

@@ -32,4 +32,13 @@ bool IsPublicAddress(std::string_view text);
 bool PrivateTargetAllowed(std::string_view ip, std::string_view host,
                           const std::vector<std::string>& allowed);
 
+// True when `host`, as written in a configured URL (not reached by a
+// redirect), names the admin's own service: an address outside the public
+// ranges (loopback, RFC 1918, unique-local...), a single-label name
+// ("localhost", a container's "rsshub"), a name under .localhost, .local,
+// .lan, .internal or .home.arpa, or a name or address listed in `allow_private`
+// (fetch.allow_private). Judged from the text, never from DNS: a public name
+// is polled politely wherever it resolves to.
+bool IsOwnServiceHost(std::string_view host, const std::vector<std::string>& allow_private);
+
 }  // namespace tributary::feeds

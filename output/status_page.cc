@@ -150,6 +150,40 @@ std::string RenderMasthead(const StatusPage& page, std::size_t failing, std::int
   return html;
 }
 
+std::string RenderHostRow(const HostHealth& host, Timestamp now) {
+  const bool slowed = host.slowdown_level > 0 || host.blocked_until;
+  std::string html = slowed ? "<tr class=\"failing\">" : "<tr>";
+  html += Cell("Host", "<span class=\"name\">" + page::Escape(host.host) + "</span>" +
+                           (host.own_service ? " <span class=\"sub\">own service</span>" : ""));
+  html += Cell("Active", std::to_string(host.active), "num");
+  std::string budget = std::to_string(host.max_per_host);
+  if (host.max_per_host != host.configured_max_per_host) {
+    budget += " <span class=\"sub\">of " + std::to_string(host.configured_max_per_host) + "</span>";
+  }
+  html += Cell("At once", budget, "num");
+  html += Cell("Spacing", std::to_string(host.spacing_ms) + " ms", "num");
+  std::string state = "<span class=\"none\">–</span>";
+  if (host.blocked_until) {
+    state = "waiting out Retry-After until " +
+            page::TimeElement(*host.blocked_until, page::FormatAge(*host.blocked_until, now));
+  } else if (host.slowdown_level > 0) {
+    state = "slowed down after 429/503 (" + std::to_string(host.slowdown_level) + "x)";
+  }
+  html += Cell("State", state);
+  html += "</tr>\n";
+  return html;
+}
+
+std::string RenderHosts(const StatusPage& page) {
+  std::string html =
+      "<h2>Hosts</h2>\n<table class=\"feeds hosts\">\n<thead><tr><th>Host</th>"
+      "<th class=\"num\">Active</th><th class=\"num\">At once</th><th class=\"num\">Spacing</th>"
+      "<th>State</th></tr></thead>\n<tbody>\n";
+  for (const HostHealth& host : page.hosts) html += RenderHostRow(host, page.generated);
+  html += "</tbody>\n</table>\n";
+  return html;
+}
+
 }  // namespace
 
 std::string RenderStatusPage(const StatusPage& page) {
@@ -177,6 +211,7 @@ std::string RenderStatusPage(const StatusPage& page) {
     for (const FeedHealth* feed : feeds) html += RenderRow(*feed, page.generated);
     html += "</tbody>\n</table>\n";
   }
+  if (!page.hosts.empty()) html += RenderHosts(page);
   html += "</main>\n<footer class=\"page\">Times are UTC.</footer>\n";
   html += page::PageEnd();
   return html;

@@ -29,13 +29,26 @@ struct FeedHealth {
   std::int64_t items = 0;  // stored items
 };
 
+// One server the feeds live on, with the budget the poller gives it now.
+struct HostHealth {
+  std::string host;  // "https://rsshub.lan:443"
+  int active = 0;    // transfers in flight
+  int max_per_host = 0;
+  int configured_max_per_host = 0;  // before slowing down
+  std::int64_t spacing_ms = 0;
+  bool own_service = false;
+  int slowdown_level = 0;                  // halvings after 429/503
+  std::optional<Timestamp> blocked_until;  // Retry-After
+};
+
 struct StatusPage {
   std::string title = "Tributary status";
   std::string version;               // e.g. "0.1.0", may be empty
   Timestamp generated{};             // now: ages ("3 h ago") are relative to it
   std::optional<Timestamp> started;  // daemon start, for the uptime line
   std::vector<FeedHealth> feeds;
-  std::string river_url = "/";  // empty: no link
+  std::vector<HostHealth> hosts;  // slowed-down hosts first is the caller's choice
+  std::string river_url = "/";    // empty: no link
 };
 
 // A complete HTML5 document (UTF-8). Feeds keep the caller's order, failing

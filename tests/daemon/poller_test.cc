@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 
+#include "daemon/feed_specs.h"
 #include "storage/sqlite_store.h"
 
 namespace tributary::daemon {
@@ -296,6 +297,123 @@ TEST_F(PollerTest, ReportsWhenEveryNewFeedHasAnsweredOnce) {
   Poller restarted(io_, fetcher_, *store_, clock_, pool_, {});
   restarted.SetFeeds({ok, failing});
   EXPECT_EQ(restarted.Unanswered(), 0u);
+}
+
+// Self-hosted sources (RSSHub, RSS-Bridge) serve hundreds of feeds from
+// one host: the admin's own service is asked 8 at a time with no spacing,
+// a public host keeps the polite defaults, and fetch.hosts overrides both.
+TEST(HostBudgetTest, OwnServicesArePolledHarderThanPublicHosts) {
+  config::FetchConfig fetch;  // defaults: 2 per host, 500 ms apart
+  auto budget = [&fetch](const std::string& url) { return BudgetFor(fetch, *ParseUrlHost(url)); };
+  HostBudget own = budget("http://127.0.0.1:1200/bilibili/user/dynamic/2267573");
+  EXPECT_TRUE(own.own_service);
+  EXPECT_EQ(own.max_per_host, kOwnServiceMaxPerHost);
+  EXPECT_EQ(own.spacing, std::chrono::milliseconds{0});
+  HostBudget docker = budget("http://rsshub:1200/zhihu/hot");
+  EXPECT_TRUE(docker.own_service);
+  HostBudget public_host = budget("https://feeds.example.com/rss");
+  EXPECT_FALSE(public_host.own_service);
+  EXPECT_EQ(public_host.max_per_host, 2);
+  EXPECT_EQ(public_host.spacing, std::chrono::milliseconds{500});
+
+  fetch.hosts.resize(2);
+  fetch.hosts[0].host = "feeds.example.com";
+  fetch.hosts[0].max_per_host = 6;
+  fetch.hosts[1].host = "127.0.0.1:1200";
+  fetch.hosts[1].host_spacing = std::chrono::milliseconds{100};
+  EXPECT_EQ(budget("https://feeds.example.com/rss").max_per_host, 6);
+  EXPECT_EQ(budget("https://feeds.example.com/rss").spacing, std::chrono::milliseconds{500});
+  EXPECT_EQ(budget("http://127.0.0.1:1200/a").max_per_host, kOwnServiceMaxPerHost);
+  EXPECT_EQ(budget("http://127.0.0.1:1200/a").spacing, std::chrono::milliseconds{100});
+  EXPECT_EQ(budget("http://127.0.0.1:8080/a").spacing, std::chrono::milliseconds{0});
+}
+
+TEST_F(PollerTest, ThreeHundredFeedsOnOneOwnHostGoEightAtATime) {
+  config::FetchConfig fetch;
+  Poller poller(io_, fetcher_, *store_, clock_, pool_, {});  // Options: 2 per host
+  std::vector<FeedSpec> specs;
+  for (int i = 0; i < 300; ++i) {
+    auto spec = Spec("http://127.0.0.1:1200/route/" + std::to_string(i));
+    spec.host_budget = BudgetFor(fetch, *ParseUrlHost(spec.request.url));
+    fetcher_.responses[spec.request.url] = Ok(kFeed);
+    specs.push_back(spec);
+  }
+  poller.SetFeeds(specs);
+  auto outcomes = Round(poller);
+  EXPECT_EQ(outcomes.size(), 300u);
+  EXPECT_EQ(fetcher_.peak["http://127.0.0.1:1200"], kOwnServiceMaxPerHost);
+  auto hosts = poller.Hosts();
+  ASSERT_EQ(hosts.size(), 1u);
+  EXPECT_EQ(hosts[0].host, "http://127.0.0.1:1200");
+  EXPECT_TRUE(hosts[0].own_service);
+  EXPECT_EQ(hosts[0].max_per_host, kOwnServiceMaxPerHost);
+  EXPECT_EQ(hosts[0].active, 0);
+}
+
+// 429 speaks for the server: the whole host's budget halves and it gets a
+// spacing, not only the feed that was answered so.
+TEST_F(PollerTest, TooManyRequestsSlowsTheWholeHostDown) {
+  config::FetchConfig fetch;
+  Poller poller(io_, fetcher_, *store_, clock_, pool_, {});
+  auto limited = Spec("http://127.0.0.1:1200/limited");
+  limited.host_budget = BudgetFor(fetch, *ParseUrlHost(limited.request.url));
+  feeds::FetchResult too_many;
+  too_many.http_status = 429;
+  too_many.error_class = "http_429";
+  too_many.error_message = "HTTP 429";
+  fetcher_.responses[limited.request.url] = too_many;
+  poller.SetFeeds({limited});
+  Round(poller);
+  auto hosts = poller.Hosts();
+  ASSERT_EQ(hosts.size(), 1u);
+  EXPECT_EQ(hosts[0].slowdown_level, 1);
+  EXPECT_EQ(hosts[0].max_per_host, kOwnServiceMaxPerHost / 2);
+  EXPECT_EQ(hosts[0].configured_max_per_host, kOwnServiceMaxPerHost);
+  EXPECT_EQ(hosts[0].spacing, std::chrono::milliseconds{500});  // from none
+  EXPECT_FALSE(hosts[0].blocked_until.has_value());             // no Retry-After given
+}
+
+TEST_F(PollerTest, HostEntriesSetTheRequestsOfTheirFeeds) {
+  auto config = config::ParseConfig(
+      "fetch:\n"
+      "  user_agent: Global/1\n"
+      "  hosts:\n"
+      "    - host: rsshub.lan:1200\n"
+      "      user_agent: Host/1\n"
+      "      headers: {X-Access-Key: k, Accept: text/xml}\n"
+      "      proxy: http://127.0.0.1:3128\n"
+      "      timeout: 2m\n"
+      "feeds:\n"
+      "  - url: http://RSSHub.lan:1200/a\n"
+      "    headers: {accept: application/rss+xml}\n"
+      "  - url: http://rsshub.lan:1200/b\n"
+      "    user_agent: Feed/1\n"
+      "    proxy: socks5h://127.0.0.1:1080\n"
+      "  - url: https://public.example/feed\n",
+      "t.yaml", ".");
+  ASSERT_TRUE(config) << config.error().ToString();
+  auto specs = BuildFeedSpecs(*config, *store_);
+  ASSERT_TRUE(specs) << specs.error().ToString();
+  ASSERT_EQ(specs->size(), 3u);
+  const feeds::FetchRequest& a = (*specs)[0].request;
+  EXPECT_EQ(a.user_agent, "Host/1");
+  EXPECT_EQ(a.proxy, "http://127.0.0.1:3128");
+  EXPECT_EQ(a.limits.total_timeout, std::chrono::seconds{120});
+  // The host's headers, less the one the feed sets itself (any case).
+  std::vector<std::pair<std::string, std::string>> expected = {{"X-Access-Key", "k"},
+                                                               {"accept", "application/rss+xml"}};
+  EXPECT_EQ(a.headers, expected);
+  EXPECT_EQ((*specs)[0].host_key, "http://rsshub.lan:1200");
+  EXPECT_TRUE((*specs)[0].host_budget->own_service);
+  const feeds::FetchRequest& b = (*specs)[1].request;
+  EXPECT_EQ(b.user_agent, "Feed/1");
+  EXPECT_EQ(b.proxy, "socks5h://127.0.0.1:1080");
+  const feeds::FetchRequest& other = (*specs)[2].request;
+  EXPECT_EQ(other.user_agent, "Global/1");
+  EXPECT_TRUE(other.proxy.empty());
+  EXPECT_TRUE(other.headers.empty());
+  EXPECT_EQ(other.limits.total_timeout, std::chrono::seconds{60});
+  EXPECT_FALSE((*specs)[2].host_budget->own_service);
 }
 
 }  // namespace

@@ -32,6 +32,7 @@ class FeedServer:
     def __init__(self):
         self.resources = {}
         self.requests = []
+        self.arrivals = []  # (path, time.monotonic()) as each request arrives
         self.lock = threading.Lock()
         server = self
 
@@ -43,6 +44,7 @@ class FeedServer:
 
             def do_GET(self):
                 with server.lock:
+                    server.arrivals.append((self.path, time.monotonic()))
                     resource = server.resources.get(self.path.split("?")[0])
                 status = 404
                 body = b"not found"

@@ -52,5 +52,23 @@ TEST(AddressPolicyTest, PrivateTargetAllowedByRangeAddressOrHostName) {
   EXPECT_TRUE(PrivateTargetAllowed("169.254.169.254", "", {"0.0.0.0/0"}));
 }
 
+TEST(AddressPolicyTest, OwnServiceHostsAreJudgedFromTheUrlAsWritten) {
+  const std::vector<std::string> none;
+  for (const char* own :
+       {"127.0.0.1", "10.1.2.3", "192.168.1.20", "[::1]", "fd00::5", "localhost", "rsshub",
+        "RSSHub.LAN", "nas.local", "feeds.localhost", "bridge.internal", "pi.home.arpa"}) {
+    EXPECT_TRUE(IsOwnServiceHost(own, none)) << own;
+  }
+  for (const char* public_host : {"93.184.216.34", "[2606:4700::1]", "rsshub.app",
+                                  "feeds.example.com", "local.example.com", "lan.example", ""}) {
+    EXPECT_FALSE(IsOwnServiceHost(public_host, none)) << public_host;
+  }
+  // The admin can name a host or range as their own.
+  const std::vector<std::string> listed = {"rss.mydomain.example", "93.184.216.0/24"};
+  EXPECT_TRUE(IsOwnServiceHost("RSS.mydomain.example", listed));
+  EXPECT_TRUE(IsOwnServiceHost("93.184.216.9", listed));
+  EXPECT_FALSE(IsOwnServiceHost("www.mydomain.example", listed));
+}
+
 }  // namespace
 }  // namespace tributary::feeds

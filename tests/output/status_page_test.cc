@@ -137,6 +137,39 @@ TEST(StatusPageTest, ShowsEachFieldOfAFeed) {
   EXPECT_NE(html.find("<strong>48</strong> items"), std::string::npos);
 }
 
+TEST(StatusPageTest, ShowsEachHostsBudgetAndWhySlowed) {
+  StatusPage page = SamplePage();
+  HostHealth rsshub;
+  rsshub.host = "http://127.0.0.1:1200";
+  rsshub.active = 3;
+  rsshub.max_per_host = 8;
+  rsshub.configured_max_per_host = 8;
+  rsshub.own_service = true;
+  HostHealth limited;
+  limited.host = "https://<b>busy</b>.example:443";
+  limited.max_per_host = 1;
+  limited.configured_max_per_host = 2;
+  limited.spacing_ms = 2000;
+  limited.slowdown_level = 1;
+  limited.blocked_until = kNow + Seconds(120);
+  page.hosts = {limited, rsshub};
+  std::string html = RenderStatusPage(page);
+  auto elements = ParseElements(html);
+  EXPECT_EQ(WithTag(elements, "h2").size(), 1u);
+  auto rows = WithTag(elements, "tr");
+  ASSERT_EQ(rows.size(), 5u + 3u);  // feeds: header + 4; hosts: header + 2
+  EXPECT_EQ(rows[6].attributes["class"], "failing");
+  EXPECT_NE(rows[6].text.find("https://<b>busy</b>.example:443"), std::string::npos);
+  EXPECT_NE(rows[6].text.find("1 of 2"), std::string::npos) << rows[6].text;
+  EXPECT_NE(rows[6].text.find("2000 ms"), std::string::npos);
+  EXPECT_NE(rows[6].text.find("waiting out Retry-After until in 2 min"), std::string::npos)
+      << rows[6].text;
+  EXPECT_EQ(rows[7].attributes.count("class"), 0u);
+  EXPECT_NE(rows[7].text.find("own service"), std::string::npos);
+  EXPECT_NE(rows[7].text.find("0 ms"), std::string::npos);
+  EXPECT_EQ(html.find("<b>busy"), std::string::npos);  // escaped
+}
+
 TEST(StatusPageTest, NeverPolledFeedSaysSo) {
   StatusPage page = SamplePage();
   FeedHealth fresh;
