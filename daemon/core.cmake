@@ -4,6 +4,7 @@ add_library(tributary_daemon STATIC
   ${CMAKE_CURRENT_LIST_DIR}/cli.cc
   ${CMAKE_CURRENT_LIST_DIR}/commands.cc
   ${CMAKE_CURRENT_LIST_DIR}/digests.cc
+  ${CMAKE_CURRENT_LIST_DIR}/due_queue.cc
   ${CMAKE_CURRENT_LIST_DIR}/feed_specs.cc
   ${CMAKE_CURRENT_LIST_DIR}/metrics.cc
   ${CMAKE_CURRENT_LIST_DIR}/outputs.cc

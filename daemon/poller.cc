@@ -90,18 +90,17 @@ void Poller::SetFeeds(std::vector<FeedSpec> feeds) {
   std::map<storage::FeedId, FeedSpec> next;
   for (auto& spec : feeds) {
     if (spec.host_key.empty()) spec.host_key = HostKey(spec.request.url);
+    if (!spec.host_key.empty()) {
+      HostState& host = hosts_[spec.host_key];
+      host.key = spec.host_key;
+      host.budget = spec.host_budget.value_or(
+          HostBudget{options_.max_per_host, options_.host_spacing, false});
+    }
     next.emplace(spec.id, std::move(spec));
   }
   // Forget removed feeds: a transfer in flight finishes, but is not
   // rescheduled because Finish() finds no spec.
-  for (auto it = due_.begin(); it != due_.end();) {
-    if (next.count(it->first) == 0) {
-      queue_.erase({it->second, it->first});
-      it = due_.erase(it);
-    } else {
-      ++it;
-    }
-  }
+  queue_.RemoveIf([&next](storage::FeedId id) { return next.count(id) == 0; });
   std::erase_if(unanswered_, [&next](storage::FeedId id) { return next.count(id) == 0; });
   Timestamp now = clock_.Now();
   std::vector<storage::FeedId> overdue;
@@ -119,7 +118,7 @@ void Poller::SetFeeds(std::vector<FeedSpec> feeds) {
     // Never fetched before: the outputs wait for its first answer.
     if (!state || !state->last_attempt) unanswered_.insert(id);
     if (state && state->next_poll && *state->next_poll > now) {
-      Schedule(id, *state->next_poll);
+      Schedule(spec, *state->next_poll);
     } else {
       overdue.push_back(id);
     }
@@ -131,20 +130,13 @@ void Poller::SetFeeds(std::vector<FeedSpec> feeds) {
   for (auto id : overdue) {
     auto offset = std::chrono::milliseconds{
         static_cast<std::int64_t>(Random() * static_cast<double>(spread_ms))};
-    Schedule(id, now + std::chrono::duration_cast<Seconds>(offset));
+    Schedule(feeds_.at(id), now + std::chrono::duration_cast<Seconds>(offset));
   }
   if (running_) Pump();
 }
 
-void Poller::Schedule(storage::FeedId id, Timestamp due) {
-  auto it = due_.find(id);
-  if (it != due_.end()) {
-    queue_.erase({it->second, id});
-    it->second = due;
-  } else {
-    due_.emplace(id, due);
-  }
-  queue_.insert({due, id});
+void Poller::Schedule(const FeedSpec& spec, Timestamp due) {
+  queue_.Schedule(spec.id, spec.host_key, due);
 }
 
 void Poller::Start() {
@@ -162,17 +154,10 @@ void Poller::RunRound(std::vector<storage::FeedId> only,
   for (auto& [id, spec] : feeds_) {
     if (!only.empty() && std::find(only.begin(), only.end(), id) == only.end()) continue;
     round_pending_.insert(id);
-    Schedule(id, now);
+    Schedule(spec, now);
   }
   // Feeds outside the round are not fetched in round mode.
-  for (auto it = queue_.begin(); it != queue_.end();) {
-    if (round_pending_.count(it->second) == 0) {
-      due_.erase(it->second);
-      it = queue_.erase(it);
-    } else {
-      ++it;
-    }
-  }
+  queue_.RemoveIf([this](storage::FeedId id) { return round_pending_.count(id) == 0; });
   running_ = true;
   if (round_pending_.empty()) {
     asio::post(io_, [this] {
@@ -191,64 +176,73 @@ void Poller::Stop() {
 }
 
 std::optional<Seconds> Poller::NextDueIn() const {
-  if (queue_.empty()) return std::nullopt;
-  auto delta = queue_.begin()->first - clock_.Now();
-  return std::max(delta, Seconds{0});
+  auto earliest = queue_.Earliest();
+  if (!earliest) return std::nullopt;
+  return std::max<Seconds>(std::chrono::duration_cast<Seconds>(*earliest - clock_.Now()),
+                           Seconds{0});
 }
 
-// Starts every due fetch the caps allow, then sleeps until the next due
-// time or the next moment a blocked host frees up.
+// Starts every due fetch the caps allow, host by host in the order of
+// their earliest due feed, then sleeps until the next due time or the next
+// moment a held-back host frees up (a completion pumps as well).
 void Poller::Pump() {
   if (!running_ || stopped_) return;
   Timestamp now = clock_.Now();
   auto steady_now = SteadyClock::now();
-  std::set<std::string> blocked_hosts;
-  for (auto it = queue_.begin(); it != queue_.end() && it->first <= now;) {
-    if (static_cast<int>(in_flight_.size()) >= options_.max_transfers) break;
-    storage::FeedId id = it->second;
-    auto spec = feeds_.find(id);
-    if (spec == feeds_.end()) {
-      due_.erase(id);
-      it = queue_.erase(it);
-      continue;
+  std::optional<std::chrono::milliseconds> retry;  // soonest a held-back host frees up
+  auto retry_in = [&retry](std::chrono::milliseconds wait) {
+    wait = std::max(wait, std::chrono::milliseconds{10});
+    retry = retry ? std::min(*retry, wait) : wait;
+  };
+  std::optional<DueQueue::Head> cursor;  // the last host passed over
+  while (static_cast<int>(in_flight_.size()) < options_.max_transfers) {
+    auto head = queue_.NextHead(now, cursor);
+    if (!head) break;
+    if (!head->host.empty()) {
+      HostState& state = hosts_[head->host];
+      if (state.blocked_until > now) {
+        retry_in(std::chrono::duration_cast<std::chrono::milliseconds>(state.blocked_until - now));
+        cursor = head;
+        continue;
+      }
+      if (state.next_start > steady_now) {
+        retry_in(
+            std::chrono::duration_cast<std::chrono::milliseconds>(state.next_start - steady_now));
+        cursor = head;
+        continue;
+      }
+      if (state.active >= state.MaxNow()) {
+        cursor = head;
+        continue;
+      }
     }
-    const std::string& host = spec->second.host_key;
-    if (!host.empty()) {
-      if (blocked_hosts.count(host) != 0) {
-        ++it;
-        continue;
-      }
-      HostState& state = hosts_[host];
-      if (state.key.empty()) state.key = host;
-      state.budget = spec->second.host_budget.value_or(
-          HostBudget{options_.max_per_host, options_.host_spacing, false});
-      if (state.active >= state.MaxNow() || state.next_start > steady_now ||
-          state.blocked_until > now) {
-        blocked_hosts.insert(host);
-        ++it;
-        continue;
-      }
+    storage::FeedId id = queue_.PopFront(head->host);
+    if (feeds_.count(id) == 0) continue;
+    if (!head->host.empty()) {
+      HostState& state = hosts_[head->host];
       state.active++;
       state.next_start = steady_now + state.SpacingNow();
     }
-    due_.erase(id);
-    it = queue_.erase(it);
     StartFetch(id);
   }
-  ArmTimer();
+  ArmTimer(retry);
 }
 
-void Poller::ArmTimer() {
+void Poller::ArmTimer(std::optional<std::chrono::milliseconds> retry) {
   if (!running_ || stopped_ || queue_.empty()) return;
   Timestamp now = clock_.Now();
-  auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(queue_.begin()->first - now);
-  // Due work held back by a host cap or spacing: look again soon.
-  if (wait.count() <= 0) {
-    wait = std::max(options_.host_spacing, std::chrono::milliseconds{50});
-    if (static_cast<int>(in_flight_.size()) >= options_.max_transfers)
-      return;  // a completion pumps
+  std::optional<std::chrono::milliseconds> wait = retry;
+  auto earliest = *queue_.Earliest();
+  if (earliest > now) {
+    auto until_due = std::chrono::duration_cast<std::chrono::milliseconds>(earliest - now);
+    wait = wait ? std::min(*wait, until_due) : until_due;
+  } else if (!wait && static_cast<int>(in_flight_.size()) < options_.max_transfers) {
+    // Due work held back only by host caps: completions pump; a slow
+    // look now and then is the backstop.
+    wait = std::chrono::milliseconds{1000};
   }
-  timer_.expires_after(wait);
+  if (!wait) return;  // at the global cap: a completion pumps
+  timer_.expires_after(*wait);
   timer_.async_wait([this](const boost::system::error_code& error) {
     if (!error) Pump();
   });
@@ -573,7 +567,7 @@ void Poller::Finish(const FeedOutcome& outcome) {
   if (in_round) {
     round_outcomes_.push_back(outcome);
   } else if (spec != feeds_.end() && running_ && !round_done_) {
-    if (outcome.next_poll) Schedule(outcome.id, *outcome.next_poll);
+    if (outcome.next_poll) Schedule(spec->second, *outcome.next_poll);
   }
   if (outcome.changed && on_change_) on_change_();
   if (unanswered_.erase(outcome.id) != 0 && unanswered_.empty() && on_all_answered_) {

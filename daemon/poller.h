@@ -21,6 +21,7 @@
 #include "common/asio.h"
 #include "common/time.h"
 #include "config/config.h"
+#include "daemon/due_queue.h"
 #include "daemon/ingest.h"
 #include "daemon/metrics.h"
 #include "daemon/poll_policy.h"
@@ -140,9 +141,9 @@ class Poller {
   };
   void NoteHostAnswer(HostState& state, const feeds::FetchResult& result);
 
-  void Schedule(storage::FeedId id, Timestamp due);
+  void Schedule(const FeedSpec& spec, Timestamp due);
   void Pump();
-  void ArmTimer();
+  void ArmTimer(std::optional<std::chrono::milliseconds> retry);
   void StartFetch(storage::FeedId id);
   void OnFetched(storage::FeedId id, feeds::FetchResult result);
   // A fetched (and parsed) document waiting to be stored.
@@ -170,8 +171,7 @@ class Poller {
   std::mt19937_64 random_;
 
   std::map<storage::FeedId, FeedSpec> feeds_;
-  std::set<std::pair<Timestamp, storage::FeedId>> queue_;  // due time, feed
-  std::map<storage::FeedId, Timestamp> due_;               // feed -> its queue entry
+  DueQueue queue_;
   std::set<storage::FeedId> in_flight_;
   std::vector<Ready> ready_;  // stored together by the next Drain()
   bool drain_posted_ = false;
