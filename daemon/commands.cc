@@ -8,6 +8,7 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <unordered_map>
 
 #include "common/asio.h"
 #include "config/config.h"
@@ -172,15 +173,18 @@ int StatusCommand(const std::string& config_path, bool json) {
   if (!specs) return Fail(specs.error());
   SystemClock clock;
   auto now = clock.Now();
+  // One query for every feed, not four per feed (100,000 feeds).
+  auto listed = (*store)->ListFeedOverviews();
+  if (!listed) return Fail(listed.error());
+  std::unordered_map<storage::FeedId, storage::FeedOverview> overviews;
+  for (auto& overview : *listed) overviews.emplace(overview.row.id, std::move(overview));
   nlohmann::json rows = nlohmann::json::array();
   for (const auto& spec : *specs) {
-    auto state = (*store)->LoadFeedState(spec.id);
-    auto row = (*store)->GetFeed(spec.id);
-    auto count = (*store)->CountItems(spec.id);
-    storage::FeedState s = state ? *state : storage::FeedState{};
+    const storage::FeedOverview& feed = overviews[spec.id];
+    const storage::FeedState& s = feed.state;
     nlohmann::json entry;
     entry["name"] = spec.name;
-    entry["url"] = log::CensorUrl(row && !row->url.empty() ? row->url : spec.config.url);
+    entry["url"] = log::CensorUrl(!feed.row.url.empty() ? feed.row.url : spec.config.url);
     entry["last_success"] = s.last_success ? FormatRfc3339(*s.last_success) : "";
     entry["last_error"] = s.last_error;
     entry["error_class"] = s.error_class;
@@ -188,15 +192,13 @@ int StatusCommand(const std::string& config_path, bool json) {
     entry["http_status"] = s.http_status;
     entry["next_poll"] = s.next_poll ? FormatRfc3339(*s.next_poll) : "";
     entry["disabled"] = s.disabled;
-    entry["items"] = count ? *count : 0;
+    entry["items"] = feed.items;
     // Average items per day over the time we have known the feed.
-    auto items =
-        (*store)->QueryItems(storage::ItemQuery{{spec.id}, 1, std::nullopt, std::nullopt, true});
     double per_day = 0;
-    if (items && !items->empty() && count && *count > 0) {
+    if (feed.oldest_first_seen && feed.items > 0) {
       auto days = std::max<double>(
-          1.0, static_cast<double>((now - items->front().first_seen).count()) / 86400.0);
-      per_day = static_cast<double>(*count) / days;
+          1.0, static_cast<double>((now - *feed.oldest_first_seen).count()) / 86400.0);
+      per_day = static_cast<double>(feed.items) / days;
     }
     entry["items_per_day"] = std::round(per_day * 10) / 10;
     rows.push_back(entry);

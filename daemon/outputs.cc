@@ -13,6 +13,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "common/log.h"
 #include "daemon/collapse.h"
@@ -384,26 +386,34 @@ output::StatusPage OutputBuilder::BuildStatusPage() {
   page.generated = clock_.Now();
   page.started = started_;
   if (hosts_) page.hosts = hosts_();
+  // One query for every feed's state and item count, not three per feed.
+  std::unordered_map<storage::FeedId, storage::FeedOverview> overviews;
+  if (auto listed = store_.ListFeedOverviews(); listed) {
+    for (auto& overview : *listed) overviews.emplace(overview.row.id, std::move(overview));
+  } else {
+    log::Error("status page: {}", listed.error().ToString());
+  }
+  page.feeds.reserve(feeds_.size());
   for (const auto& spec : feeds_) {
     output::FeedHealth health;
     health.name = spec.name;
     health.url = log::CensorUrl(spec.config.url);
-    if (auto row = store_.GetFeed(spec.id); row) {
-      health.site_link = row->site_link;
-      if (!row->url.empty()) health.url = log::CensorUrl(row->url);
-    }
-    if (auto state = store_.LoadFeedState(spec.id); state) {
-      health.last_success = state->last_success;
-      health.last_attempt = state->last_attempt;
-      health.error_class = state->error_class;
-      health.error_message = state->last_error;
-      if (state->disabled)
+    if (auto found = overviews.find(spec.id); found != overviews.end()) {
+      const storage::FeedOverview& feed = found->second;
+      health.site_link = feed.row.site_link;
+      if (!feed.row.url.empty()) health.url = log::CensorUrl(feed.row.url);
+      const storage::FeedState& state = feed.state;
+      health.last_success = state.last_success;
+      health.last_attempt = state.last_attempt;
+      health.error_class = state.error_class;
+      health.error_message = state.last_error;
+      if (state.disabled)
         health.error_message = "disabled after HTTP 410 Gone. " + health.error_message;
-      health.consecutive_failures = state->error_count;
-      if (state->http_status != 0) health.http_status = static_cast<int>(state->http_status);
-      health.next_poll = state->next_poll;
+      health.consecutive_failures = state.error_count;
+      if (state.http_status != 0) health.http_status = static_cast<int>(state.http_status);
+      health.next_poll = state.next_poll;
+      health.items = feed.items;
     }
-    if (auto count = store_.CountItems(spec.id); count) health.items = *count;
     page.feeds.push_back(std::move(health));
   }
   return page;
@@ -467,9 +477,14 @@ void OutputBuilder::PublishPages(HttpServer* server) {
     resource.content_type = std::string(kPrometheusContentType);
     Metrics::Gauges gauges;
     gauges.feeds = static_cast<std::int64_t>(feeds_.size());
-    for (const auto& spec : feeds_) {
-      auto state = store_.LoadFeedState(spec.id);
-      if (state && state->error_count > 0) gauges.feeds_in_error++;
+    if (auto listed = store_.ListFeedOverviews(); listed) {
+      std::unordered_set<storage::FeedId> configured;
+      for (const auto& spec : feeds_) configured.insert(spec.id);
+      for (const auto& feed : *listed) {
+        if (feed.state.error_count > 0 && configured.count(feed.row.id) != 0) {
+          gauges.feeds_in_error++;
+        }
+      }
     }
     if (auto stats = store_.Stats(); stats) {
       gauges.items = stats->items;

@@ -208,8 +208,14 @@ std::string RenderStatusPage(const StatusPage& page) {
         "<table class=\"feeds\">\n<thead><tr><th>Feed</th><th>Last success</th>"
         "<th>Last error</th><th class=\"num\">HTTP</th><th>Next poll</th>"
         "<th class=\"num\">Items</th></tr></thead>\n<tbody>\n";
-    for (const FeedHealth* feed : feeds) html += RenderRow(*feed, page.generated);
+    const std::size_t shown = std::min(feeds.size(), std::max(page.max_rows, failing));
+    for (std::size_t i = 0; i < shown; ++i) html += RenderRow(*feeds[i], page.generated);
     html += "</tbody>\n</table>\n";
+    if (shown < feeds.size()) {
+      html += "<p class=\"none\">" + std::to_string(feeds.size() - shown) +
+              " more healthy feeds are not listed here; <code>tributary status</code> lists "
+              "every feed.</p>\n";
+    }
   }
   if (!page.hosts.empty()) html += RenderHosts(page);
   html += "</main>\n<footer class=\"page\">Times are UTC.</footer>\n";

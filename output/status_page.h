@@ -4,6 +4,7 @@
 // in feed URLs are masked.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -47,6 +48,9 @@ struct StatusPage {
   Timestamp generated{};             // now: ages ("3 h ago") are relative to it
   std::optional<Timestamp> started;  // daemon start, for the uptime line
   std::vector<FeedHealth> feeds;
+  // Table rows at most: failing feeds first, then healthy ones; the counts
+  // above the table still cover every feed (100,000 rows is no page).
+  std::size_t max_rows = 1000;
   std::vector<HostHealth> hosts;  // slowed-down hosts first is the caller's choice
   std::string river_url = "/";    // empty: no link
 };

@@ -659,6 +659,31 @@ std::vector<ItemRecord> SqliteStore::QueryFeedSet(const ItemQuery& query) {
   return items;
 }
 
+Result<std::vector<FeedOverview>> SqliteStore::ListFeedOverviews() {
+  try {
+    auto& s = Prepared("SELECT id, key, url, title, site_link, feed_uid, " +
+                       std::string(kFeedStateColumns) +
+                       ", (SELECT COUNT(*) FROM items WHERE items.feed_id = feeds.id), "
+                       "(SELECT MIN(first_seen) FROM items WHERE items.feed_id = feeds.id) "
+                       "FROM feeds ORDER BY id");
+    ResetOnExit reset(s);
+    std::vector<FeedOverview> feeds;
+    while (s.executeStep()) {
+      FeedOverview feed;
+      feed.row = FeedRow{s.getColumn(0).getInt64(),  s.getColumn(1).getString(),
+                         s.getColumn(2).getString(), s.getColumn(3).getString(),
+                         s.getColumn(4).getString(), s.getColumn(5).getString()};
+      feed.state = ReadFeedState(s, 6);
+      feed.items = s.getColumn(18).getInt64();
+      feed.oldest_first_seen = ColumnTime(s.getColumn(19));
+      feeds.push_back(std::move(feed));
+    }
+    return feeds;
+  } catch (const SQLite::Exception& e) {
+    return StorageError(e, path_, "cannot list feeds with their state");
+  }
+}
+
 Result<std::int64_t> SqliteStore::CountItems(FeedId feed) {
   try {
     auto& s = Prepared("SELECT COUNT(*) FROM items WHERE feed_id = ?1");

@@ -56,6 +56,7 @@ class SqliteStore final : public Store {
 
   Result<std::vector<ItemRecord>> QueryItems(const ItemQuery& query) override;
   Result<std::int64_t> CountItems(FeedId feed) override;
+  Result<std::vector<FeedOverview>> ListFeedOverviews() override;
   Result<int> PurgeItems(FeedId feed, std::size_t keep_newest,
                          std::optional<Timestamp> older_than) override;
   Result<int> PurgeBeyond(std::size_t keep_total) override;

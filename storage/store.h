@@ -47,6 +47,14 @@ struct FeedState {
   bool disabled = false;           // 410 Gone
 };
 
+// A feed as the status views show it.
+struct FeedOverview {
+  FeedRow row;
+  FeedState state;
+  std::int64_t items = 0;
+  std::optional<Timestamp> oldest_first_seen;  // of its stored items
+};
+
 struct EnclosureRecord {
   std::string url;
   std::string type;
@@ -138,6 +146,9 @@ class Store {
 
   virtual Result<std::vector<ItemRecord>> QueryItems(const ItemQuery& query) = 0;
   virtual Result<std::int64_t> CountItems(FeedId feed) = 0;
+  // Every feed with its state and item count, by id, in one query: the
+  // status page and `tributary status` at 100,000 feeds.
+  virtual Result<std::vector<FeedOverview>> ListFeedOverviews() = 0;
   // Retention: deletes items of `feed` beyond the newest `keep_newest` (by
   // sort_time) and those first seen before `older_than`, leaving tombstones
   // of their keys (last_seen: the feed's last success, else first_seen).

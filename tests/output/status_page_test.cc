@@ -170,6 +170,26 @@ TEST(StatusPageTest, ShowsEachHostsBudgetAndWhySlowed) {
   EXPECT_EQ(html.find("<b>busy"), std::string::npos);  // escaped
 }
 
+// 100,000 rows are no page: failing feeds are all listed, healthy ones up
+// to max_rows, and the counts still cover every feed.
+TEST(StatusPageTest, ListsAtMostMaxRowsButCountsEveryFeed) {
+  StatusPage page = SamplePage();  // 2 failing, 2 healthy
+  for (int i = 0; i < 20; ++i) page.feeds.push_back(Healthy("more" + std::to_string(i)));
+  page.max_rows = 5;
+  std::string html = RenderStatusPage(page);
+  auto rows = WithTag(ParseElements(html), "tr");
+  ASSERT_EQ(rows.size(), 1u + 5u);
+  EXPECT_EQ(rows[1].attributes["class"], "failing");
+  EXPECT_EQ(rows[2].attributes["class"], "failing");
+  EXPECT_NE(html.find("<strong>24</strong> feeds"), std::string::npos);
+  EXPECT_NE(html.find("<strong>288</strong> items"), std::string::npos);
+  EXPECT_NE(html.find("19 more healthy feeds are not listed here"), std::string::npos);
+
+  page.max_rows = 1;  // failing feeds are never left out
+  rows = WithTag(ParseElements(RenderStatusPage(page)), "tr");
+  EXPECT_EQ(rows.size(), 1u + 2u);
+}
+
 TEST(StatusPageTest, NeverPolledFeedSaysSo) {
   StatusPage page = SamplePage();
   FeedHealth fresh;

@@ -337,6 +337,41 @@ TEST(SqliteStoreTest, BatchThatSqliteRolledBackFailsToCommit) {
   EXPECT_EQ(*store->CountItems(feed), 1);
 }
 
+TEST(SqliteStoreTest, FeedOverviewsGiveEveryFeedsStateAndCountsInOneQuery) {
+  auto store = OpenMemory();
+  const FeedId busy = *store->EnsureFeed("busy", "https://busy.example/feed");
+  const FeedId empty = *store->EnsureFeed("empty", "https://empty.example/feed");
+  DocumentChanges c;
+  for (int i = 0; i < 3; ++i) c.inserts.push_back(MakeItem("k" + std::to_string(i), 100 + i));
+  ASSERT_TRUE(store->CommitDocument(busy, c));
+  FeedState failing;
+  failing.error_count = 3;
+  failing.error_class = "timeout";
+  failing.http_status = 504;
+  ASSERT_TRUE(store->SaveFeedState(empty, failing));
+
+  auto overviews = store->ListFeedOverviews();
+  ASSERT_TRUE(overviews) << overviews.error().ToString();
+  ASSERT_EQ(overviews->size(), 2u);
+  const FeedOverview& first = (*overviews)[0];
+  EXPECT_EQ(first.row.id, busy);
+  EXPECT_EQ(first.row.url, "https://busy.example/feed");
+  EXPECT_EQ(first.items, 3);
+  EXPECT_EQ(first.state.error_count, 0);
+  auto items = store->QueryItems(ItemQuery{{busy}, 10, std::nullopt, std::nullopt, true});
+  ASSERT_TRUE(items);
+  Timestamp oldest = items->front().first_seen;
+  for (const auto& item : *items) oldest = std::min(oldest, item.first_seen);
+  EXPECT_EQ(first.oldest_first_seen, oldest);
+  const FeedOverview& second = (*overviews)[1];
+  EXPECT_EQ(second.row.id, empty);
+  EXPECT_EQ(second.items, 0);
+  EXPECT_FALSE(second.oldest_first_seen.has_value());
+  EXPECT_EQ(second.state.error_count, 3);
+  EXPECT_EQ(second.state.error_class, "timeout");
+  EXPECT_EQ(second.state.http_status, 504);
+}
+
 TEST(SqliteStoreTest, QueriesNewestFirstAcrossFeedsAndFeedSets) {
   auto store = OpenMemory();
   const FeedId f1 = *store->EnsureFeed("1", "u1");
