@@ -250,8 +250,9 @@ int DiscoverCommand(const std::string& target) {
     fetcher.Fetch(request, [&result](feeds::FetchResult r) { result = std::move(r); });
     io.run();
     if (!result.ok()) {
-      return Fail(
-          Error{ErrorCode::kNetwork, result.error_class + ": " + result.error_message, target});
+      return Fail(Error{
+          ErrorCode::kNetwork,
+          std::string(feeds::FetchErrorName(result.error)) + ": " + result.error_message, target});
     }
     body = std::move(result.body);
     if (!result.effective_url.empty()) page_url = result.effective_url;

@@ -269,11 +269,13 @@ void Poller::OnFetched(storage::FeedId id, feeds::FetchResult result) {
   std::string url = spec_it != feeds_.end() ? spec_it->second.request.url : std::string();
   std::string host = spec_it != feeds_.end() ? spec_it->second.host_key : HostKey(url);
   if (!host.empty()) NoteHostAnswer(hosts_[host], result);
-  if (spec_it == feeds_.end() || result.error_class == "cancelled") {
+  if (spec_it == feeds_.end() || result.error == feeds::FetchError::kCancelled) {
     in_flight_.erase(id);
     FeedOutcome outcome;
     outcome.id = id;
-    outcome.error_class = result.error_class.empty() ? "removed" : result.error_class;
+    outcome.error_class = result.error == feeds::FetchError::kNone
+                              ? "removed"
+                              : std::string(feeds::FetchErrorName(result.error));
     outcome.error = "fetch abandoned";
     Finish(outcome);
     return;
@@ -306,7 +308,7 @@ void Poller::NoteHostAnswer(HostState& state, const feeds::FetchResult& result) 
   constexpr int kMaxLevel = 6;
   constexpr int kSuccessesPerLevel = 10;
   state.active = std::max(0, state.active - 1);
-  if (result.error_class == "cancelled") return;
+  if (result.error == feeds::FetchError::kCancelled) return;
   const bool slow_down =
       result.http_status == 429 || (result.http_status == 503 && result.retry_after.has_value());
   if (slow_down) {
@@ -359,7 +361,7 @@ void Poller::Enqueue(storage::FeedId id, feeds::FetchResult result,
                   (result.status == feeds::FetchResult::Status::kOk && !parsed);
     std::string error_class;
     if (result.status == feeds::FetchResult::Status::kFailed) {
-      error_class = result.error_class;
+      error_class = feeds::FetchErrorName(result.error);
     } else if (failed) {
       error_class = parsed.error().code == ErrorCode::kNotAFeed ? "not_a_feed" : "parse_error";
     }
@@ -436,7 +438,8 @@ FeedOutcome Poller::StoreOne(const Ready& ready) {
   state.http_status = result.http_status;
 
   if (result.status == feeds::FetchResult::Status::kFailed) {
-    return RecordFailure(spec, state, result, result.error_class, result.error_message);
+    return RecordFailure(spec, state, result, feeds::FetchErrorName(result.error),
+                         result.error_message);
   }
   if (result.status == feeds::FetchResult::Status::kOk && !parsed) {
     const Error& error = parsed.error();
@@ -527,13 +530,13 @@ FeedOutcome Poller::StoreOne(const Ready& ready) {
 }
 
 FeedOutcome Poller::RecordFailure(const FeedSpec& spec, storage::FeedState state,
-                                  const feeds::FetchResult& result, const std::string& error_class,
+                                  const feeds::FetchResult& result, std::string_view error_class,
                                   const std::string& message) {
   Timestamp now = clock_.Now();
   state.error_count++;
   state.error_class = error_class;
   state.last_error = message;
-  if (error_class == "http_410" || result.http_status == 410) {
+  if (result.error == feeds::FetchError::kHttp410 || result.http_status == 410) {
     state.disabled = true;
     log::Error(
         "feed '{}': HTTP 410 Gone: the publisher removed this feed; it will not be "

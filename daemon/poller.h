@@ -157,7 +157,7 @@ class Poller {
   FeedOutcome StoreOne(const Ready& ready);
   void Finish(const FeedOutcome& outcome);
   FeedOutcome RecordFailure(const FeedSpec& spec, storage::FeedState state,
-                            const feeds::FetchResult& result, const std::string& error_class,
+                            const feeds::FetchResult& result, std::string_view error_class,
                             const std::string& message);
   double Random();
 

@@ -107,7 +107,7 @@ void CommandRunner::CancelAll() {
   auto jobs = jobs_;  // Finish() edits jobs_
   for (const auto& job : jobs) {
     FetchResult result = BaseResult(*job);
-    result.error_class = "cancelled";
+    result.error = FetchError::kCancelled;
     result.error_message = "the command was stopped (shutdown or reload)";
     Finish(job, std::move(result), /*kill=*/true);
   }
@@ -128,7 +128,7 @@ void CommandRunner::Run(std::vector<std::string> argv, const FetchLimits& limits
   const auto fail = [&](std::string message) {
     FetchResult result;
     result.effective_url = url;
-    result.error_class = "exec_failed";
+    result.error = FetchError::kExecFailed;
     result.error_message = std::move(message);
     asio::post(io_, [done = std::move(done), result = std::move(result)]() mutable {
       done(std::move(result));
@@ -165,7 +165,7 @@ void CommandRunner::Run(std::vector<std::string> argv, const FetchLimits& limits
   job->deadline.async_wait([this, job](const boost::system::error_code& wait_error) {
     if (wait_error || job->finished) return;
     FetchResult result = BaseResult(*job);
-    result.error_class = "timeout";
+    result.error = FetchError::kTimeout;
     result.error_message =
         "the command did not finish in time and was killed; make it faster "
         "or raise the feed's timeout";
@@ -182,7 +182,7 @@ void CommandRunner::StartRead(const std::shared_ptr<Job>& job) {
         job->body.append(job->buffer.data(), bytes);
         if (static_cast<std::int64_t>(job->body.size()) > job->max_body) {
           FetchResult result = BaseResult(*job);
-          result.error_class = "body_too_large";
+          result.error = FetchError::kBodyTooLarge;
           result.error_message = "the command wrote more than " + std::to_string(job->max_body) +
                                  " bytes; it was killed";
           Finish(job, std::move(result), /*kill=*/true);
@@ -211,11 +211,11 @@ void CommandRunner::WaitForExit(const std::shared_ptr<Job>& job) {
   job->pid = -1;  // reaped (or not our child any more: SIGCHLD ignored)
   FetchResult result = BaseResult(*job);
   if (reaped > 0 && WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-    result.error_class = "exec_failed";
+    result.error = FetchError::kExecFailed;
     result.error_message = "the command exited with status " + std::to_string(WEXITSTATUS(status)) +
                            "; run it by hand to see why";
   } else if (reaped > 0 && WIFSIGNALED(status)) {
-    result.error_class = "exec_failed";
+    result.error = FetchError::kExecFailed;
     result.error_message = "the command was killed by signal " + std::to_string(WTERMSIG(status));
   } else {
     result.status = FetchResult::Status::kOk;

@@ -86,7 +86,7 @@ class CurlFetcher::Impl final : public SocketFactory {
     if (const CURLMcode code = curl_multi_add_handle(multi_, easy); code != CURLM_OK) {
       auto node = transfers_.extract(easy);
       FetchResult result = node.mapped()->Failed();
-      result.error_class = "io";
+      result.error = FetchError::kIo;
       result.error_message = std::string("curl_multi_add_handle: ") + curl_multi_strerror(code);
       Post(node.mapped()->TakeDone(), std::move(result));
     }
@@ -95,7 +95,7 @@ class CurlFetcher::Impl final : public SocketFactory {
   void FetchExec(FetchRequest request, std::function<void(FetchResult)> done) {
     FetchResult refused;
     refused.effective_url = request.url;
-    refused.error_class = "invalid_request";
+    refused.error = FetchError::kInvalidRequest;
     if (!request.allow_exec) {
       refused.error_message = "exec: URLs are not allowed for this feed; enable exec in its config";
       Post(std::move(done), std::move(refused));

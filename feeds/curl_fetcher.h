@@ -51,7 +51,7 @@ class CurlFetcher final : public Fetcher {
   CurlFetcher(asio::io_context& io, const Clock& clock);
   CurlFetcher(asio::io_context& io, const Clock& clock, Options options);
   // Transfers still in flight are aborted; their callbacks are posted to the
-  // io_context with error_class "cancelled".
+  // io_context with FetchError::kCancelled.
   ~CurlFetcher() override;
 
   CurlFetcher(const CurlFetcher&) = delete;

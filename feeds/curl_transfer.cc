@@ -130,37 +130,39 @@ CurlTransfer::~CurlTransfer() {
   curl_slist_free_all(header_list_);
 }
 
-void CurlTransfer::Fail(std::string_view error_class, std::string message) {
-  if (!error_class_.empty()) return;  // the first cause is the one to report
-  error_class_ = error_class;
+void CurlTransfer::Fail(FetchError error, std::string message) {
+  if (error_ != FetchError::kNone) return;  // the first cause is the one to report
+  error_ = error;
   error_message_ = std::move(message);
 }
 
 bool CurlTransfer::Configure() {
   if (!easy_) {
-    Fail("io", "could not create a curl handle (out of memory?)");
+    Fail(FetchError::kIo, "could not create a curl handle (out of memory?)");
     return false;
   }
   const std::string scheme = SchemeOf(request_.url);
   if (scheme.empty()) {
-    Fail("invalid_request", "the URL '" + log::CensorUrl(request_.url) +
-                                "' cannot be parsed; fix the feed's url in the config");
+    Fail(FetchError::kInvalidRequest, "the URL '" + log::CensorUrl(request_.url) +
+                                          "' cannot be parsed; fix the feed's url in the config");
     return false;
   }
   if (scheme != "http" && scheme != "https" && !(scheme == "file" && request_.allow_file)) {
-    Fail("invalid_request", "the URL scheme '" + scheme +
-                                "' is not allowed; use http or https (file:// only for feeds "
-                                "configured to allow it)");
+    Fail(FetchError::kInvalidRequest,
+         "the URL scheme '" + scheme +
+             "' is not allowed; use http or https (file:// only for feeds "
+             "configured to allow it)");
     return false;
   }
   if (HasLineBreak(request_.user_agent) || HasLineBreak(request_.cookie) ||
       HasLineBreak(request_.etag) || HasLineBreak(request_.last_modified)) {
-    Fail("invalid_request", "a header value contains a line break; fix the feed's settings");
+    Fail(FetchError::kInvalidRequest,
+         "a header value contains a line break; fix the feed's settings");
     return false;
   }
   if (!BuildHeaderList()) return false;
   if (!SetOptions()) {
-    Fail("io", "curl refused an option: " + std::string(curl_error_));
+    Fail(FetchError::kIo, "curl refused an option: " + std::string(curl_error_));
     return false;
   }
   if (request_.insecure_tls && scheme == "https") {
@@ -178,7 +180,7 @@ bool CurlTransfer::BuildHeaderList() {
   for (const auto& [name, value] : request_.headers) {
     if (name.empty() || HasLineBreak(name) || HasLineBreak(value) ||
         name.find(':') != std::string::npos) {
-      Fail("invalid_request",
+      Fail(FetchError::kInvalidRequest,
            "the request header '" + name + "' is malformed; fix the feed's headers in the config");
       return false;
     }
@@ -194,7 +196,7 @@ bool CurlTransfer::BuildHeaderList() {
   for (const std::string& line : lines) {
     curl_slist* appended = curl_slist_append(header_list_, line.c_str());
     if (!appended) {
-      Fail("io", "out of memory building request headers");
+      Fail(FetchError::kIo, "out of memory building request headers");
       return false;
     }
     header_list_ = appended;
@@ -270,7 +272,7 @@ std::size_t CurlTransfer::OnWrite(char* data, std::size_t size, std::size_t coun
   }
   const std::int64_t limit = transfer.request_.limits.max_body_bytes;
   if (transfer.body_bytes_ > limit) {
-    transfer.Fail("body_too_large",
+    transfer.Fail(FetchError::kBodyTooLarge,
                   "the body exceeds the limit of " + std::to_string(limit) +
                       " bytes after decompression; raise max_body_bytes for this feed if it "
                       "really is that large");
@@ -313,10 +315,11 @@ bool CurlTransfer::OnHeadersEnd() {
         std::from_chars(length.data(), length.data() + length.size(), announced);
     if (error == std::errc() && end == length.data() + length.size() && !length.empty() &&
         announced > request_.limits.max_body_bytes) {
-      Fail("body_too_large", "the server announced " + length + " bytes, above the limit of " +
-                                 std::to_string(request_.limits.max_body_bytes) +
-                                 "; raise max_body_bytes for this feed if it really is that "
-                                 "large");
+      Fail(FetchError::kBodyTooLarge,
+           "the server announced " + length + " bytes, above the limit of " +
+               std::to_string(request_.limits.max_body_bytes) +
+               "; raise max_body_bytes for this feed if it really is that "
+               "large");
       return false;
     }
   }
@@ -331,14 +334,14 @@ bool CurlTransfer::OnRedirect(long status) {
   const std::string current_url = current ? current : request_.url;
   const auto [scheme, target] = ResolveLocation(current_url, location);
   if (scheme != "http" && scheme != "https") {
-    Fail("redirect_scheme_denied", "refused a redirect to '" + log::CensorUrl(location) +
-                                       "': only http and https are followed");
+    Fail(FetchError::kRedirectSchemeDenied, "refused a redirect to '" + log::CensorUrl(location) +
+                                                "': only http and https are followed");
     return false;
   }
   if (scheme == "http" && SchemeOf(current_url) == "https") {
-    Fail("redirect_scheme_denied", "refused a redirect from https to plain http (" +
-                                       log::CensorUrl(target) +
-                                       "); if the feed really moved, configure the new URL");
+    Fail(FetchError::kRedirectSchemeDenied,
+         "refused a redirect from https to plain http (" + log::CensorUrl(target) +
+             "); if the feed really moved, configure the new URL");
     return false;
   }
   ++redirects_;
@@ -358,16 +361,18 @@ bool CurlTransfer::AddressAllowed(std::string_view ip) {
     return true;
   }
   if (request_.block_private_addresses) {
-    Fail("blocked_address", "refused to connect to " + std::string(ip) +
-                                ": not a public address, and this feed may only use public "
-                                "ones");
+    Fail(FetchError::kBlockedAddress,
+         "refused to connect to " + std::string(ip) +
+             ": not a public address, and this feed may only use public "
+             "ones");
     return false;
   }
   if (redirects_ > 0 && seen_public_address_ &&
       !PrivateTargetAllowed(ip, redirect_host_, request_.allow_private_redirects)) {
-    Fail("blocked_address", "refused a redirect from a public address into " + std::string(ip) +
-                                " (loopback/private/link-local); list its range or host name "
-                                "in fetch.allow_private if that is intended");
+    Fail(FetchError::kBlockedAddress,
+         "refused a redirect from a public address into " + std::string(ip) +
+             " (loopback/private/link-local); list its range or host name "
+             "in fetch.allow_private if that is intended");
     return false;
   }
   return true;
@@ -407,14 +412,14 @@ FetchResult CurlTransfer::BaseResult() const {
 
 FetchResult CurlTransfer::Failed() const {
   FetchResult result = BaseResult();
-  result.error_class = error_class_;
+  result.error = error_;
   result.error_message = error_message_;
   return result;
 }
 
 FetchResult CurlTransfer::Cancelled() const {
   FetchResult result = BaseResult();
-  result.error_class = "cancelled";
+  result.error = FetchError::kCancelled;
   result.error_message = "the fetch was cancelled (shutdown or reload)";
   return result;
 }
@@ -439,10 +444,10 @@ FetchResult CurlTransfer::Finish(CURLcode code, Timestamp now) {
   if (redirects_ > 0 && all_redirects_permanent_) {
     result.permanent_redirect_url = result.effective_url;
   }
-  const bool our_abort = !error_class_.empty();
+  const bool our_abort = error_ != FetchError::kNone;
   const bool stopped_error_page = error_body_truncated_ && code == CURLE_WRITE_ERROR;
   if (our_abort) {
-    result.error_class = error_class_;
+    result.error = error_;
     result.error_message = error_message_;
   } else if (code != CURLE_OK && !stopped_error_page) {
     ClassifyCurlError(code, result);
@@ -456,19 +461,19 @@ void CurlTransfer::ClassifyCurlError(CURLcode code, FetchResult& result) const {
   const std::string detail = curl_error_[0] ? curl_error_ : curl_easy_strerror(code);
   switch (code) {
     case CURLE_OPERATION_TIMEDOUT:
-      result.error_class = "timeout";
+      result.error = FetchError::kTimeout;
       result.error_message = "timed out (" + detail +
                              "); the server is too slow or unreachable. It is retried with "
                              "back-off; raise the feed's timeouts if it is always this slow";
       return;
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
-      result.error_class = "dns";
+      result.error = FetchError::kDns;
       result.error_message =
           "could not resolve the host name (" + detail + "); check the URL and the DNS setup";
       return;
     case CURLE_COULDNT_CONNECT:
-      result.error_class = "connect";
+      result.error = FetchError::kConnect;
       result.error_message =
           "could not connect (" + detail + "); the server is down or a firewall blocks it";
       return;
@@ -483,17 +488,18 @@ void CurlTransfer::ClassifyCurlError(CURLcode code, FetchResult& result) const {
     case CURLE_SSL_CRL_BADFILE:
     case CURLE_SSL_ENGINE_INITFAILED:
     case CURLE_USE_SSL_FAILED:
-      result.error_class = "tls";
+      result.error = FetchError::kTls;
       result.error_message =
           "TLS failed (" + detail + "); if the server uses a private CA, set the feed's ca_file";
       return;
     case CURLE_TOO_MANY_REDIRECTS:
-      result.error_class = "too_many_redirects";
+      result.error = FetchError::kTooManyRedirects;
       result.error_message = "more than " + std::to_string(request_.limits.max_redirects) +
                              " redirects (a loop?); configure the feed's final URL";
       return;
     case CURLE_UNSUPPORTED_PROTOCOL:
-      result.error_class = redirects_ > 0 ? "redirect_scheme_denied" : "invalid_request";
+      result.error =
+          redirects_ > 0 ? FetchError::kRedirectSchemeDenied : FetchError::kInvalidRequest;
       result.error_message = "scheme not allowed (" + detail + "); only http and https";
       return;
     case CURLE_PARTIAL_FILE:
@@ -503,17 +509,17 @@ void CurlTransfer::ClassifyCurlError(CURLcode code, FetchResult& result) const {
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
     case CURLE_BAD_CONTENT_ENCODING:
-      result.error_class = "transfer_partial";
+      result.error = FetchError::kTransferPartial;
       result.error_message = "the transfer broke off after " + std::to_string(body_bytes_) +
                              " bytes (" + detail + "); usually transient, retried with back-off";
       return;
     case CURLE_FILE_COULDNT_READ_FILE:
-      result.error_class = "io";
+      result.error = FetchError::kIo;
       result.error_message =
           "cannot read the local file (" + detail + "); check the path and permissions";
       return;
     default:
-      result.error_class = "io";
+      result.error = FetchError::kIo;
       result.error_message = "fetch failed (" + detail + ")";
       return;
   }
@@ -536,27 +542,27 @@ void CurlTransfer::ClassifyHttpStatus(FetchResult& result, Timestamp now) {
   }
   if ((status == 403 || status == 503) &&
       LooksLikeBotChallenge(result.content_type, body_, HeaderValue("cf-mitigated"))) {
-    result.error_class = "bot_challenge";
+    result.error = FetchError::kBotChallenge;
     result.error_message = "HTTP " + code +
                            " with a bot-challenge page (the site wants a browser); ask the "
                            "site for a feed that is not behind the challenge";
   } else if (status == 410) {
-    result.error_class = "http_410";
+    result.error = FetchError::kHttp410;
     result.error_message = "HTTP 410 Gone: the feed was removed; delete it from the config";
   } else if (status == 429) {
-    result.error_class = "http_429";
+    result.error = FetchError::kHttp429;
     result.error_message = "HTTP 429 Too Many Requests: polling this host less often";
   } else if (status >= 500) {
-    result.error_class = "http_5xx";
+    result.error = FetchError::kHttp5xx;
     result.error_message = "HTTP " + code + " server error; retried with back-off";
   } else if (status >= 400) {
-    result.error_class = "http_4xx";
+    result.error = FetchError::kHttp4xx;
     result.error_message = "HTTP " + code + "; check the feed URL (and credentials for 401/403)";
   } else if (status >= 300) {
-    result.error_class = "http_3xx";
+    result.error = FetchError::kHttp3xx;
     result.error_message = "HTTP " + code + " without a usable Location; check the feed URL";
   } else {
-    result.error_class = "io";
+    result.error = FetchError::kIo;
     result.error_message = "unexpected HTTP status " + code;
   }
 }

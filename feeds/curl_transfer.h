@@ -70,7 +70,7 @@ class CurlTransfer {
   bool OnHeadersEnd();
   bool OnRedirect(long status);
   bool AddressAllowed(std::string_view ip);
-  void Fail(std::string_view error_class, std::string message);
+  void Fail(FetchError error, std::string message);
   std::string HeaderValue(const char* name) const;
   FetchResult BaseResult() const;
   void ClassifyCurlError(CURLcode code, FetchResult& result) const;
@@ -93,7 +93,7 @@ class CurlTransfer {
   bool seen_public_address_ = false;
   std::string redirect_host_;  // host name of the latest redirect target
   bool error_body_truncated_ = false;
-  std::string error_class_;  // set by a callback that aborted the transfer
+  FetchError error_ = FetchError::kNone;  // set by a callback that aborted the transfer
   std::string error_message_;
 };
 

@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -53,6 +54,38 @@ struct FetchRequest {
   bool block_private_addresses = false;
 };
 
+// Why a fetch failed. FetchErrorName gives each its stable name, the one
+// shown in /status, /metrics, logs and the database's error_class.
+enum class FetchError {
+  kNone,
+  kTimeout,
+  kDns,
+  kConnect,
+  kTls,
+  kHttp4xx,
+  kHttp5xx,
+  kHttp410,
+  kHttp429,
+  kHttp3xx,  // a redirect without a usable Location
+  kBodyTooLarge,
+  kTooManyRedirects,
+  kRedirectSchemeDenied,
+  kBlockedAddress,
+  kTransferPartial,
+  kBotChallenge,
+  kIo,
+  kCancelled,
+  kInvalidRequest,  // malformed URL, scheme not allowed, CR/LF in a header
+  kExecFailed,      // an exec: command could not start or exited non-zero
+};
+
+// "timeout", "dns", "connect", "tls", "http_4xx", "http_5xx", "http_410",
+// "http_429", "http_3xx", "body_too_large", "too_many_redirects",
+// "redirect_scheme_denied", "blocked_address", "transfer_partial",
+// "bot_challenge", "io", "cancelled", "invalid_request", "exec_failed";
+// "" for kNone.
+std::string_view FetchErrorName(FetchError error);
+
 struct FetchResult {
   enum class Status { kOk, kNotModified, kFailed };
   Status status = Status::kFailed;
@@ -69,15 +102,8 @@ struct FetchResult {
   std::optional<std::chrono::seconds> retry_after;  // 429/503
   std::optional<std::chrono::seconds> max_age;      // Cache-Control max-age
   std::optional<Timestamp> expires_at;              // Expires, parsed
-  // Stable error class: "timeout", "dns", "connect", "tls", "http_4xx",
-  // "http_5xx", "http_410", "http_429", "body_too_large",
-  // "too_many_redirects", "redirect_scheme_denied", "blocked_address",
-  // "transfer_partial", "bot_challenge", "io", "cancelled",
-  // "http_3xx" (a redirect without a usable Location), "invalid_request"
-  // (malformed URL, scheme not allowed, CR/LF in a header), "exec_failed"
-  // (an exec: command could not start or exited non-zero).
-  std::string error_class;
-  std::string error_message;  // for people; says what to do when it can
+  FetchError error = FetchError::kNone;             // kNone unless status is kFailed
+  std::string error_message;                        // for people; says what to do when it can
   std::int64_t bytes_received = 0;
   std::chrono::milliseconds duration{0};
 
@@ -91,7 +117,7 @@ class Fetcher {
   // thread; it is never called from inside Fetch() itself.
   virtual void Fetch(FetchRequest request, std::function<void(FetchResult)> done) = 0;
   // Aborts every transfer in flight; their callbacks run with
-  // error_class "cancelled".
+  // error FetchError::kCancelled.
   virtual void CancelAll() = 0;
   // Transfers started and not yet completed.
   virtual std::size_t InFlight() const = 0;

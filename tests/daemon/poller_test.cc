@@ -32,8 +32,9 @@ class FakeFetcher final : public feeds::Fetcher {
     peak[host] = std::max(peak[host], now_active);
     feeds::FetchResult result =
         responses.count(request.url) != 0 ? responses[request.url] : feeds::FetchResult{};
-    if (result.status == feeds::FetchResult::Status::kFailed && result.error_class.empty()) {
-      result.error_class = "http_4xx";
+    if (result.status == feeds::FetchResult::Status::kFailed &&
+        result.error == feeds::FetchError::kNone) {
+      result.error = feeds::FetchError::kHttp4xx;
       result.error_message = "HTTP 404";
       result.http_status = 404;
     }
@@ -162,7 +163,7 @@ TEST_F(PollerTest, GoneDisablesTheFeed) {
   auto spec = Spec("https://c.example/feed");
   feeds::FetchResult gone;
   gone.http_status = 410;
-  gone.error_class = "http_410";
+  gone.error = feeds::FetchError::kHttp410;
   gone.error_message = "HTTP 410 Gone";
   fetcher_.responses[spec.request.url] = gone;
   poller.SetFeeds({spec});
@@ -359,7 +360,7 @@ TEST_F(PollerTest, TooManyRequestsSlowsTheWholeHostDown) {
   limited.host_budget = BudgetFor(fetch, *ParseUrlHost(limited.request.url));
   feeds::FetchResult too_many;
   too_many.http_status = 429;
-  too_many.error_class = "http_429";
+  too_many.error = feeds::FetchError::kHttp429;
   too_many.error_message = "HTTP 429";
   fetcher_.responses[limited.request.url] = too_many;
   poller.SetFeeds({limited});

@@ -4,6 +4,9 @@
 
 #include <chrono>
 #include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace tributary::feeds {
 namespace {
@@ -48,13 +51,13 @@ TEST_F(CommandRunnerTest, CapturesStdout) {
 
 TEST_F(CommandRunnerTest, NonZeroExitFails) {
   const FetchResult result = Run({"sh", "-c", "echo partial; exit 3"});
-  EXPECT_EQ(result.error_class, "exec_failed");
+  EXPECT_EQ(FetchErrorName(result.error), "exec_failed");
   EXPECT_NE(result.error_message.find("status 3"), std::string::npos);
 }
 
 TEST_F(CommandRunnerTest, MissingCommandFails) {
   const FetchResult result = Run({"/nonexistent/tributary-tool"});
-  EXPECT_EQ(result.error_class, "exec_failed");
+  EXPECT_EQ(FetchErrorName(result.error), "exec_failed");
   EXPECT_NE(result.error_message.find("cannot start"), std::string::npos);
 }
 
@@ -63,7 +66,7 @@ TEST_F(CommandRunnerTest, KillsCommandThatRunsTooLongWithItsChildren) {
   limits.total_timeout = 300ms;
   // The grandchild sleep keeps stdout open: only a group kill ends it.
   const FetchResult result = Run({"sh", "-c", "sleep 30 & sleep 30"}, limits);
-  EXPECT_EQ(result.error_class, "timeout");
+  EXPECT_EQ(FetchErrorName(result.error), "timeout");
   EXPECT_LT(result.duration, 3s);
 }
 
@@ -71,7 +74,7 @@ TEST_F(CommandRunnerTest, StopsEndlessOutputAtTheLimit) {
   FetchLimits limits;
   limits.max_body_bytes = 1024 * 1024;
   const FetchResult result = Run({"yes"}, limits);
-  EXPECT_EQ(result.error_class, "body_too_large");
+  EXPECT_EQ(FetchErrorName(result.error), "body_too_large");
   EXPECT_LE(result.bytes_received, 1024 * 1024 + 64 * 1024);
 }
 
@@ -84,7 +87,33 @@ TEST_F(CommandRunnerTest, CancelAllStopsCommands) {
   EXPECT_EQ(runner.InFlight(), 0u);
   io_.run();
   ASSERT_TRUE(result);
-  EXPECT_EQ(result->error_class, "cancelled");
+  EXPECT_EQ(FetchErrorName(result->error), "cancelled");
+}
+
+// The names are what /status, /metrics and the database show: stable.
+TEST(FetchErrorTest, EveryErrorHasItsOwnStableName) {
+  const std::vector<std::pair<FetchError, std::string_view>> names = {
+      {FetchError::kTimeout, "timeout"},
+      {FetchError::kDns, "dns"},
+      {FetchError::kConnect, "connect"},
+      {FetchError::kTls, "tls"},
+      {FetchError::kHttp4xx, "http_4xx"},
+      {FetchError::kHttp5xx, "http_5xx"},
+      {FetchError::kHttp410, "http_410"},
+      {FetchError::kHttp429, "http_429"},
+      {FetchError::kHttp3xx, "http_3xx"},
+      {FetchError::kBodyTooLarge, "body_too_large"},
+      {FetchError::kTooManyRedirects, "too_many_redirects"},
+      {FetchError::kRedirectSchemeDenied, "redirect_scheme_denied"},
+      {FetchError::kBlockedAddress, "blocked_address"},
+      {FetchError::kTransferPartial, "transfer_partial"},
+      {FetchError::kBotChallenge, "bot_challenge"},
+      {FetchError::kIo, "io"},
+      {FetchError::kCancelled, "cancelled"},
+      {FetchError::kInvalidRequest, "invalid_request"},
+      {FetchError::kExecFailed, "exec_failed"}};
+  for (const auto& [error, name] : names) EXPECT_EQ(FetchErrorName(error), name);
+  EXPECT_EQ(FetchErrorName(FetchError::kNone), "");
 }
 
 }  // namespace

@@ -90,7 +90,7 @@ TEST_F(CurlFetcherTest, FetchesBodyAndValidators) {
   EXPECT_EQ(result.expires_at, FromUnix(1'700'002'800));
   EXPECT_EQ(result.effective_url, server.Url("/feed.xml"));
   EXPECT_TRUE(result.permanent_redirect_url.empty());
-  EXPECT_TRUE(result.error_class.empty());
+  EXPECT_EQ(result.error, FetchError::kNone);
   const auto requests = server.requests();
   ASSERT_EQ(requests.size(), 1u);
   EXPECT_EQ(requests[0].Header("User-Agent"), std::string("Tributary/") + TRIBUTARY_VERSION);
@@ -144,7 +144,7 @@ TEST_F(CurlFetcherTest, RejectsHeaderInjection) {
   FetchRequest request = Request("http://127.0.0.1:9/");
   request.headers = {{"X-Evil", "a\r\nHost: other"}};
   const FetchResult result = Run(request);
-  EXPECT_EQ(result.error_class, "invalid_request");
+  EXPECT_EQ(FetchErrorName(result.error), "invalid_request");
 }
 
 // A server where /r/<code>/<next...> answers <code> with Location: /<next...>.
@@ -193,7 +193,7 @@ TEST_F(CurlFetcherTest, RedirectLoopStopsWithinSixRequests) {
                    "\r\nContent-Length: 0\r\n\r\n");
   });
   const FetchResult result = Run(Request(server.Url("/a")));
-  EXPECT_EQ(result.error_class, "too_many_redirects");
+  EXPECT_EQ(FetchErrorName(result.error), "too_many_redirects");
   EXPECT_LE(server.request_count(), 6u);
   EXPECT_NE(result.error_message.find("more than 5 redirects"), std::string::npos);
 }
@@ -207,7 +207,7 @@ TEST_F(CurlFetcherTest, RedirectToFileIsRefused) {
   FetchRequest request = Request(server.Url("/feed"));
   request.allow_file = true;  // allowed for the feed itself, never via redirect
   const FetchResult result = Run(request);
-  EXPECT_EQ(result.error_class, "redirect_scheme_denied");
+  EXPECT_EQ(FetchErrorName(result.error), "redirect_scheme_denied");
   EXPECT_TRUE(result.body.empty());
 }
 
@@ -217,7 +217,7 @@ TEST_F(CurlFetcherTest, RetryAfterSecondsOn429) {
   });
   const FetchResult result = Run(Request(server.Url("/feed")));
   EXPECT_EQ(result.status, FetchResult::Status::kFailed);
-  EXPECT_EQ(result.error_class, "http_429");
+  EXPECT_EQ(FetchErrorName(result.error), "http_429");
   EXPECT_EQ(result.http_status, 429);
   EXPECT_EQ(result.retry_after, 120s);
 }
@@ -228,7 +228,7 @@ TEST_F(CurlFetcherTest, RetryAfterDateOn503) {
     exchange.Write(HttpResponse(503, "maintenance", {{"Retry-After", date}}));
   });
   const FetchResult result = Run(Request(server.Url("/feed")));
-  EXPECT_EQ(result.error_class, "http_5xx");
+  EXPECT_EQ(FetchErrorName(result.error), "http_5xx");
   EXPECT_EQ(result.http_status, 503);
   EXPECT_EQ(result.retry_after, 90s);
 }
@@ -244,7 +244,7 @@ TEST_F(CurlFetcherTest, ClassifiesHttpErrors) {
     SCOPED_TRACE(path);
     const FetchResult result = Run(Request(server.Url(path)));
     EXPECT_EQ(result.status, FetchResult::Status::kFailed);
-    EXPECT_EQ(result.error_class, error_class);
+    EXPECT_EQ(FetchErrorName(result.error), error_class);
     EXPECT_FALSE(result.error_message.empty());
     EXPECT_FALSE(result.retry_after.has_value());
   }
@@ -257,7 +257,7 @@ TEST_F(CurlFetcherTest, RecognisesBotChallengePage) {
         {{"Content-Type", "text/html; charset=UTF-8"}}));
   });
   const FetchResult result = Run(Request(server.Url("/feed")));
-  EXPECT_EQ(result.error_class, "bot_challenge");
+  EXPECT_EQ(FetchErrorName(result.error), "bot_challenge");
   EXPECT_NE(result.error_message.find("bot-challenge"), std::string::npos);
 }
 
@@ -285,7 +285,7 @@ TEST_F(CurlFetcherTest, StopsGzipBombAtTheDecodedLimit) {
   FetchRequest request = Request(server.Url("/feed"));
   request.limits.max_body_bytes = kMiB;
   const FetchResult result = Run(request);
-  EXPECT_EQ(result.error_class, "body_too_large");
+  EXPECT_EQ(FetchErrorName(result.error), "body_too_large");
   EXPECT_TRUE(result.body.empty());
   EXPECT_LE(result.bytes_received, kMiB + 256 * 1024);
   EXPECT_NE(result.error_message.find("1048576 bytes after decompression"), std::string::npos);
@@ -299,7 +299,7 @@ TEST_F(CurlFetcherTest, StopsDoubleGzipBombAtTheDecodedLimit) {
   FetchRequest request = Request(server.Url("/feed"));
   request.limits.max_body_bytes = kMiB;
   const FetchResult result = Run(request);
-  EXPECT_EQ(result.error_class, "body_too_large");
+  EXPECT_EQ(FetchErrorName(result.error), "body_too_large");
   EXPECT_LE(result.bytes_received, kMiB + 256 * 1024);
 }
 
@@ -313,7 +313,7 @@ TEST_F(CurlFetcherTest, StopsEndlessChunkedBodyAtTheLimit) {
   FetchRequest request = Request(server.Url("/feed"));
   request.limits.max_body_bytes = kMiB;
   const FetchResult result = Run(request);
-  EXPECT_EQ(result.error_class, "body_too_large");
+  EXPECT_EQ(FetchErrorName(result.error), "body_too_large");
   EXPECT_LE(result.bytes_received, kMiB + 128 * 1024);
 }
 
@@ -325,7 +325,7 @@ TEST_F(CurlFetcherTest, RejectsHugeContentLengthBeforeTheBody) {
   FetchRequest request = Request(server.Url("/feed"));
   request.limits.max_body_bytes = kMiB;
   const FetchResult result = Run(request);
-  EXPECT_EQ(result.error_class, "body_too_large");
+  EXPECT_EQ(FetchErrorName(result.error), "body_too_large");
   EXPECT_EQ(result.bytes_received, 0);
   EXPECT_NE(result.error_message.find("announced 10000000000 bytes"), std::string::npos);
   EXPECT_LT(result.duration, 2s);
@@ -341,7 +341,7 @@ TEST_F(CurlFetcherTest, AbortsSlowDripWithLowSpeedLimit) {
   request.limits.low_speed_bytes_per_second = 1000;
   request.limits.low_speed_window = 1s;
   const FetchResult result = Run(request);
-  EXPECT_EQ(result.error_class, "timeout");
+  EXPECT_EQ(FetchErrorName(result.error), "timeout");
   EXPECT_LT(result.duration, 4s);
 }
 
@@ -350,7 +350,7 @@ TEST_F(CurlFetcherTest, TotalTimeoutWhenServerNeverAnswers) {
   FetchRequest request = Request(server.Url("/feed"));
   request.limits.total_timeout = 300ms;
   const FetchResult result = Run(request);
-  EXPECT_EQ(result.error_class, "timeout");
+  EXPECT_EQ(FetchErrorName(result.error), "timeout");
   EXPECT_GE(result.duration, 250ms);
   EXPECT_LT(result.duration, 3s);
 }
@@ -362,7 +362,7 @@ TEST_F(CurlFetcherTest, ConnectionResetMidBodyIsPartial) {
     exchange.Reset();
   });
   const FetchResult result = Run(Request(server.Url("/feed")));
-  EXPECT_EQ(result.error_class, "transfer_partial");
+  EXPECT_EQ(FetchErrorName(result.error), "transfer_partial");
   EXPECT_TRUE(result.body.empty());
 }
 
@@ -372,29 +372,29 @@ TEST_F(CurlFetcherTest, FileUrlOnlyWhenAllowedAndWithinTheLimit) {
   std::ofstream(path) << kFeed;
   FetchRequest request = Request("file://" + path.string());
   FetchResult result = Run(request);
-  EXPECT_EQ(result.error_class, "invalid_request");
+  EXPECT_EQ(FetchErrorName(result.error), "invalid_request");
   request.allow_file = true;
   result = Run(request);
   ASSERT_EQ(result.status, FetchResult::Status::kOk) << result.error_message;
   EXPECT_EQ(result.body, kFeed);
   request.limits.max_body_bytes = 10;
   result = Run(request);
-  EXPECT_EQ(result.error_class, "body_too_large");
+  EXPECT_EQ(FetchErrorName(result.error), "body_too_large");
   request = Request("file://" + (dir.path / "missing.xml").string());
   request.allow_file = true;
-  EXPECT_EQ(Run(request).error_class, "io");
+  EXPECT_EQ(FetchErrorName(Run(request).error), "io");
 }
 
 TEST_F(CurlFetcherTest, OtherSchemesAreRefusedUpFront) {
   for (const char* url : {"ftp://127.0.0.1/feed", "gopher://127.0.0.1/", "not a url"}) {
     SCOPED_TRACE(url);
-    EXPECT_EQ(Run(Request(url)).error_class, "invalid_request");
+    EXPECT_EQ(FetchErrorName(Run(Request(url)).error), "invalid_request");
   }
 }
 
 TEST_F(CurlFetcherTest, ExecUrlsOnlyWhenAllowed) {
   FetchRequest request = Request(R"(exec:echo "<rss version=\"2.0\"/>")");
-  EXPECT_EQ(Run(request).error_class, "invalid_request");
+  EXPECT_EQ(FetchErrorName(Run(request).error), "invalid_request");
   request.allow_exec = true;
   const FetchResult result = Run(request);
   ASSERT_EQ(result.status, FetchResult::Status::kOk) << result.error_message;
@@ -426,7 +426,7 @@ TEST_F(CurlFetcherTest, TlsSelfSignedRejectedByDefaultAcceptedWithCaFile) {
   FetchRequest request = Request(server.Url("/feed"));
   ASSERT_EQ(request.url.rfind("https://", 0), 0u);
   FetchResult result = Run(request);
-  EXPECT_EQ(result.error_class, "tls");
+  EXPECT_EQ(FetchErrorName(result.error), "tls");
   EXPECT_NE(result.error_message.find("ca_file"), std::string::npos);
   EXPECT_EQ(server.request_count(), 0u);
 
@@ -454,7 +454,7 @@ TEST_F(CurlFetcherTest, HttpsToHttpRedirectIsRefused) {
   FetchRequest request = Request(secure.Url("/feed"));
   request.ca_file = tls.certificate;
   const FetchResult result = Run(request);
-  EXPECT_EQ(result.error_class, "redirect_scheme_denied");
+  EXPECT_EQ(FetchErrorName(result.error), "redirect_scheme_denied");
   EXPECT_EQ(plain.request_count(), 0u);
 }
 
@@ -476,7 +476,7 @@ TEST_F(CurlFetcherTest, RedirectFromPublicIntoPrivateIsBlocked) {
       "::1");
   FetchRequest request = Request(public_server.Url("/feed"));
   FetchResult result = Run(request, TreatIpv6LoopbackAsPublic());
-  EXPECT_EQ(result.error_class, "blocked_address");
+  EXPECT_EQ(FetchErrorName(result.error), "blocked_address");
   EXPECT_NE(result.error_message.find("127.0.0.1"), std::string::npos);
   EXPECT_EQ(public_server.request_count(), 1u);
   EXPECT_EQ(canary.connections_accepted(), 0);
@@ -484,7 +484,7 @@ TEST_F(CurlFetcherTest, RedirectFromPublicIntoPrivateIsBlocked) {
   // Only the listed range opens the way.
   request.allow_private_redirects = {"10.0.0.0/8", "localhost"};
   result = Run(request, TreatIpv6LoopbackAsPublic());
-  EXPECT_EQ(result.error_class, "blocked_address");
+  EXPECT_EQ(FetchErrorName(result.error), "blocked_address");
   EXPECT_EQ(canary.connections_accepted(), 0);
   request.allow_private_redirects = {"127.0.0.0/8"};
   result = Run(request, TreatIpv6LoopbackAsPublic());
@@ -514,7 +514,7 @@ TEST_F(CurlFetcherTest, RedirectOntoAReusedPrivateConnectionIsBlocked) {
   io_.run();
   ASSERT_EQ(results.size(), 2u);
   EXPECT_TRUE(results[0].ok());
-  EXPECT_EQ(results[1].error_class, "blocked_address");
+  EXPECT_EQ(FetchErrorName(results[1].error), "blocked_address");
   EXPECT_EQ(canary.request_count(), 1u);
 }
 
@@ -550,7 +550,7 @@ TEST_F(CurlFetcherTest, ConfiguredPrivateUrlIsAllowedUnlessBlocked) {
   EXPECT_TRUE(Run(request).ok());
   request.block_private_addresses = true;
   const FetchResult result = Run(request);
-  EXPECT_EQ(result.error_class, "blocked_address");
+  EXPECT_EQ(FetchErrorName(result.error), "blocked_address");
   EXPECT_EQ(server.connections_accepted(), 1);  // the refused attempt never connected
 }
 
@@ -612,7 +612,7 @@ TEST_F(CurlFetcherTest, CancelAllReportsCancelled) {
   std::vector<std::string> classes;
   for (int i = 0; i < 3; ++i) {
     fetcher.Fetch(Request(server.Url("/slow")),
-                  [&](FetchResult result) { classes.push_back(result.error_class); });
+                  [&](FetchResult result) { classes.emplace_back(FetchErrorName(result.error)); });
   }
   asio::steady_timer timer(io_, 100ms);
   timer.async_wait([&](const boost::system::error_code&) { fetcher.CancelAll(); });
@@ -635,7 +635,7 @@ TEST_F(CurlFetcherTest, DestructionCancelsTransfersInFlight) {
   io_.restart();
   io_.run();
   ASSERT_TRUE(result);
-  EXPECT_EQ(result->error_class, "cancelled");
+  EXPECT_EQ(FetchErrorName(result->error), "cancelled");
 }
 
 int OpenDescriptorCount() {
