@@ -7,7 +7,6 @@
 #include <cctype>
 #include <chrono>
 #include <cmath>
-#include <sstream>
 
 namespace tributary::daemon {
 namespace {
@@ -95,31 +94,12 @@ Timestamp NextPollAfterFailure(const PollSettings& settings, int error_count,
   return now + std::max(delay, Seconds{1});
 }
 
-std::optional<Seconds> CacheLifetime(const std::string& cache_control, const std::string& expires,
-                                     Timestamp now) {
-  std::optional<Seconds> best;
-  std::string lower;
-  for (char c : cache_control)
-    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  auto pos = lower.find("max-age=");
-  if (pos != std::string::npos) {
-    long long value = 0;
-    bool any = false;
-    for (auto i = pos + 8; i < lower.size() && std::isdigit(static_cast<unsigned char>(lower[i]));
-         ++i) {
-      if (value < 10'000'000'000LL) value = value * 10 + (lower[i] - '0');
-      any = true;
-    }
-    if (any) best = Seconds{value};
-  }
-  if (!expires.empty()) {
-    std::istringstream in(expires);
-    date::sys_seconds when;
-    in >> date::parse("%a, %d %b %Y %H:%M:%S GMT", when);
-    if (!in.fail() && when > now) {
-      Seconds lifetime = when - now;
-      if (!best || lifetime > *best) best = lifetime;
-    }
+std::optional<Seconds> CacheLifetime(std::optional<Seconds> max_age,
+                                     std::optional<Timestamp> expires_at, Timestamp now) {
+  std::optional<Seconds> best = max_age;
+  if (expires_at && *expires_at > now) {
+    Seconds lifetime = std::chrono::duration_cast<Seconds>(*expires_at - now);
+    if (!best || lifetime > *best) best = lifetime;
   }
   return best;
 }

@@ -43,9 +43,9 @@ Timestamp NextPollAfterFailure(const PollSettings& settings, int error_count,
                                std::optional<Seconds> retry_after, Timestamp now,
                                double unit_random);
 
-// Parses "max-age=N" out of a Cache-Control header, and an HTTP-date
-// Expires header relative to `now`; the larger wins.
-std::optional<Seconds> CacheLifetime(const std::string& cache_control, const std::string& expires,
-                                     Timestamp now);
+// How long the server said the response stays fresh: Cache-Control max-age
+// or Expires (relative to `now`), as the fetcher parsed them; the larger wins.
+std::optional<Seconds> CacheLifetime(std::optional<Seconds> max_age,
+                                     std::optional<Timestamp> expires_at, Timestamp now);
 
 }  // namespace tributary::daemon

@@ -31,7 +31,7 @@ PollSignals SignalsOf(const feeds::ParsedFeed& doc, const feeds::FetchResult& re
     signals.ttl = Seconds{static_cast<std::int64_t>(*doc.hints.ttl_minutes) * 60};
   }
   signals.update_period = doc.hints.update_period;
-  signals.max_age = CacheLifetime(result.cache_control, result.expires, now);
+  signals.max_age = CacheLifetime(result.max_age, result.expires_at, now);
   signals.skip_hours = doc.hints.skip_hours;
   signals.skip_days = doc.hints.skip_days;
   return signals;
@@ -478,7 +478,7 @@ FeedOutcome Poller::StoreOne(const Ready& ready) {
   outcome.ok = true;
   PollSignals signals;
   if (result.status == feeds::FetchResult::Status::kNotModified) {
-    signals.max_age = CacheLifetime(result.cache_control, result.expires, now);
+    signals.max_age = CacheLifetime(result.max_age, result.expires_at, now);
     state.next_poll = NextPollAfterSuccess(spec.poll, signals, now, Random());
     if (auto saved = store_.SaveFeedState(id, state); !saved) {
       log::Error("feed '{}': {}", spec.name, saved.error().ToString());

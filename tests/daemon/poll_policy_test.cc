@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string_view>
+
+#include "feeds/http_headers.h"
+
 namespace tributary::daemon {
 namespace {
 
@@ -76,13 +80,22 @@ TEST(PollPolicyTest, SkipsHoursTheFeedAskedToSkip) {
   EXPECT_EQ(NextPollAfterSuccess(Settings(), signals, kNow, 0.5), expected);
 }
 
+// The fetcher parses the headers (feeds/http_headers.h); the policy takes
+// the longer of the two lifetimes.
+std::optional<Seconds> LifetimeOf(std::string_view cache_control, std::string_view expires) {
+  return CacheLifetime(feeds::ParseMaxAge(cache_control), feeds::ParseHttpDate(expires), kNow);
+}
+
 TEST(PollPolicyTest, ReadsCacheLifetimeFromHeaders) {
-  EXPECT_EQ(CacheLifetime("public, max-age=600", "", kNow), Seconds{600});
-  EXPECT_EQ(CacheLifetime("no-cache", "", kNow), std::nullopt);
+  EXPECT_EQ(LifetimeOf("public, max-age=600", ""), Seconds{600});
+  // No lifetime beyond now (the fetcher reads no-cache as max-age 0; the
+  // policy's hints only ever lengthen the interval, so both mean "none").
+  EXPECT_EQ(LifetimeOf("no-cache", "").value_or(Seconds{0}), Seconds{0});
   // 2026-05-28T20:26:40Z is kNow; Expires one hour later.
-  EXPECT_EQ(CacheLifetime("", FormatRfc1123(kNow + Seconds{3600}), kNow), Seconds{3600});
-  EXPECT_EQ(CacheLifetime("max-age=60", FormatRfc1123(kNow + Seconds{3600}), kNow), Seconds{3600});
-  EXPECT_EQ(CacheLifetime("", "garbage", kNow), std::nullopt);
+  EXPECT_EQ(LifetimeOf("", FormatRfc1123(kNow + Seconds{3600})), Seconds{3600});
+  EXPECT_EQ(LifetimeOf("max-age=60", FormatRfc1123(kNow + Seconds{3600})), Seconds{3600});
+  EXPECT_EQ(LifetimeOf("", "garbage"), std::nullopt);
+  EXPECT_EQ(LifetimeOf("", FormatRfc1123(kNow - Seconds{60})), std::nullopt);  // expired
 }
 
 }  // namespace
