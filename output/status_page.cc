@@ -12,6 +12,7 @@ namespace {
 // carry their column name (data-label), so nothing scrolls sideways.
 constexpr std::string_view kStatusStyle = R"css(
 .wrap{max-width:76rem}
+main>h2{font-size:1.1rem;margin:2.25rem 0 .75rem}
 .counts{display:flex;flex-wrap:wrap;gap:.5rem;margin-top:.75rem}
 .count{padding:.3rem .8rem;border-radius:8px;background:var(--card);border:1px solid var(--line);
 font-size:.9rem}
