@@ -296,28 +296,64 @@ Timestamp SortTime(const std::optional<Timestamp>& published, Timestamp first_se
   return std::min(t, now);
 }
 
-Result<IngestReport> IngestDocument(storage::Store& store, storage::FeedId feed,
-                                    const feeds::ParsedFeed& doc,
-                                    const storage::FeedState& state_after,
-                                    const IngestPolicy& policy, Timestamp now) {
-  IngestReport report;
-  auto stored = store.LoadItemKeys(feed);
-  if (!stored) return stored.error();
-  auto tombstones = store.LoadTombstones(feed);
-  if (!tombstones) return tombstones.error();
+std::uint64_t ContentHashKey(std::string_view content_hash) {
+  return XXH64(content_hash.data(), content_hash.size(), 0);
+}
 
-  // 1. Parsed items to records: keys, caps, hashes, sort times.
+ContentHashSet ContentHashesOf(const PreparedDocument& prepared) {
+  ContentHashSet hashes;
+  hashes.reserve(prepared.records.size());
+  for (const ItemRecord& r : prepared.records) hashes.push_back(ContentHashKey(r.content_hash));
+  std::sort(hashes.begin(), hashes.end());
+  return hashes;
+}
+
+PreparedDocument PrepareDocument(const feeds::ParsedFeed& doc, const IngestPolicy& policy,
+                                 Timestamp now, const ContentHashSet* known) {
+  PreparedDocument prepared;
+  IngestReport& report = prepared.report;
   const std::size_t count = std::min(doc.items.size(), kMaxItemsPerDocument);
   if (doc.items.size() > count) {
     report.warnings.push_back("document has " + std::to_string(doc.items.size()) +
                               " items; only the first " + std::to_string(count) + " ingested");
   }
-  std::vector<ItemRecord> records;
-  records.reserve(count);
+  prepared.records.reserve(count);
   for (std::size_t i = 0; i < count; ++i) {
-    records.push_back(MakeRecord(doc.items[i], doc, policy, now, report.warnings));
+    prepared.records.push_back(MakeRecord(doc.items[i], doc, policy, now, report.warnings));
   }
-  ResolveDuplicateKeys(records, report);
+  ResolveDuplicateKeys(prepared.records, report);
+  for (ItemRecord& r : prepared.records) {
+    if (known != nullptr &&
+        std::binary_search(known->begin(), known->end(), ContentHashKey(r.content_hash))) {
+      prepared.unfingerprinted.insert(r.item_key);  // most likely unchanged: not written
+    } else {
+      Fingerprint(r);
+    }
+  }
+  return prepared;
+}
+
+Result<IngestReport> IngestDocument(storage::Store& store, storage::FeedId feed,
+                                    const feeds::ParsedFeed& doc,
+                                    const storage::FeedState& state_after,
+                                    const IngestPolicy& policy, Timestamp now) {
+  return IngestPrepared(store, feed, doc, PrepareDocument(doc, policy, now, nullptr), state_after,
+                        policy, now);
+}
+
+Result<IngestReport> IngestPrepared(storage::Store& store, storage::FeedId feed,
+                                    const feeds::ParsedFeed& doc, const PreparedDocument& prepared,
+                                    const storage::FeedState& state_after,
+                                    const IngestPolicy& policy, Timestamp now) {
+  IngestReport report = prepared.report;
+  auto stored = store.LoadItemKeys(feed);
+  if (!stored) return stored.error();
+  auto tombstones = store.LoadTombstones(feed);
+  if (!tombstones) return tombstones.error();
+
+  // 1. The records PrepareDocument made, copied: a redone batch stores the
+  // same prepared document again.
+  std::vector<ItemRecord> records = prepared.records;
 
   // 2. Known, edited, tombstoned, re-keyed or new.
   storage::DocumentChanges changes;
@@ -363,8 +399,12 @@ Result<IngestReport> IngestDocument(storage::Store& store, storage::FeedId feed,
     ++report.inserted;
   }
 
-  for (ItemRecord& r : changes.inserts) Fingerprint(r);
-  for (ItemRecord& r : changes.updates) Fingerprint(r);
+  // Records written after all that PrepareDocument took for unchanged.
+  for (auto* written : {&changes.inserts, &changes.updates}) {
+    for (ItemRecord& r : *written) {
+      if (prepared.unfingerprinted.count(r.item_key) != 0) Fingerprint(r);
+    }
+  }
 
   // 4. One transaction for items, feed metadata and state.
   changes.title = doc.feed.title;

@@ -6,8 +6,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "common/result.h"
@@ -40,8 +42,38 @@ inline constexpr std::string_view kTruncationMark = "\xE2\x80\xA6";  // "…"
 
 // Applies one parsed document to `feed` in one store transaction (items,
 // feed metadata and `state_after`), then retention. `now` is the fetch time.
+// PrepareDocument then IngestPrepared.
 Result<IngestReport> IngestDocument(storage::Store& store, storage::FeedId feed,
                                     const feeds::ParsedFeed& doc,
+                                    const storage::FeedState& state_after,
+                                    const IngestPolicy& policy, Timestamp now);
+
+// A feed's content hashes, as PrepareDocument compares them: sorted XXH64
+// of ItemRecord::content_hash (8 bytes an item, for 100,000 feeds too).
+using ContentHashSet = std::vector<std::uint64_t>;
+std::uint64_t ContentHashKey(std::string_view content_hash);
+
+// The part of ingest that needs no store: records with keys, caps, hashes
+// and sort times, duplicate keys resolved, and near-duplicate fingerprints
+// (the costliest step) for every record whose content hash is not in
+// `known` (the feed's previous document, may be null): those are most
+// likely unchanged and never written; IngestPrepared fingerprints any that
+// are written after all. Pure and thread-safe, so the poller runs it on
+// the parse pool, off the loop that owns the store.
+struct PreparedDocument {
+  std::vector<storage::ItemRecord> records;
+  std::unordered_set<std::string> unfingerprinted;  // item keys
+  IngestReport report;                              // skips and warnings of this step
+};
+PreparedDocument PrepareDocument(const feeds::ParsedFeed& doc, const IngestPolicy& policy,
+                                 Timestamp now, const ContentHashSet* known);
+// The content hashes of a prepared document's records, for the next one.
+ContentHashSet ContentHashesOf(const PreparedDocument& prepared);
+
+// The rest, on the store's thread. `prepared` is read, not consumed: a
+// batch that is redone stores the same prepared document again.
+Result<IngestReport> IngestPrepared(storage::Store& store, storage::FeedId feed,
+                                    const feeds::ParsedFeed& doc, const PreparedDocument& prepared,
                                     const storage::FeedState& state_after,
                                     const IngestPolicy& policy, Timestamp now);
 

@@ -102,6 +102,7 @@ void Poller::SetFeeds(std::vector<FeedSpec> feeds) {
   // rescheduled because Finish() finds no spec.
   queue_.RemoveIf([&next](storage::FeedId id) { return next.count(id) == 0; });
   std::erase_if(unanswered_, [&next](storage::FeedId id) { return next.count(id) == 0; });
+  std::erase_if(known_hashes_, [&next](const auto& entry) { return next.count(entry.first) == 0; });
   Timestamp now = clock_.Now();
   std::vector<storage::FeedId> overdue;
   for (auto& [id, spec] : next) {
@@ -284,20 +285,32 @@ void Poller::OnFetched(storage::FeedId id, feeds::FetchResult result) {
     Enqueue(id, std::move(result), Error{ErrorCode::kNetwork, "", ""});
     return;
   }
-  // Parse off the loop: a big document must not stall other feeds. The
-  // work guard keeps run() alive until the result is back on the loop.
+  // Parse and prepare the records (keys, hashes, fingerprints) off the
+  // loop: a big document must not stall other feeds, and the loop is what
+  // bounds a cold round. The work guard keeps run() alive until the result
+  // is back on the loop.
   auto guard = asio::make_work_guard(io_);
   feeds::ParseOptions options;
   options.feed_url = result.effective_url.empty() ? url : result.effective_url;
   options.content_type = result.content_type;
-  asio::post(parse_pool_, [this, id, guard = std::move(guard), options = std::move(options),
-                           result = std::move(result)]() mutable {
-    auto parsed = feeds::ParseFeed(result.body, options);
-    asio::post(io_, [this, id, guard = std::move(guard), result = std::move(result),
-                     parsed = std::move(parsed)]() mutable {
-      Enqueue(id, std::move(result), std::move(parsed));
-    });
-  });
+  auto known = known_hashes_.find(id);
+  std::shared_ptr<const ContentHashSet> known_hashes =
+      known != known_hashes_.end() ? known->second : nullptr;
+  asio::post(
+      parse_pool_, [this, id, guard = std::move(guard), options = std::move(options),
+                    result = std::move(result), policy = spec_it->second.ingest,
+                    known_hashes = std::move(known_hashes), fetched_at = clock_.Now()]() mutable {
+        auto parsed = feeds::ParseFeed(result.body, options);
+        std::shared_ptr<const PreparedDocument> prepared;
+        if (parsed) {
+          prepared = std::make_shared<const PreparedDocument>(
+              PrepareDocument(*parsed, policy, fetched_at, known_hashes.get()));
+        }
+        asio::post(io_, [this, id, guard = std::move(guard), result = std::move(result),
+                         parsed = std::move(parsed), prepared = std::move(prepared)]() mutable {
+          Enqueue(id, std::move(result), std::move(parsed), std::move(prepared));
+        });
+      });
 }
 
 // A server that says "too many requests" (429, or 503 with Retry-After)
@@ -355,7 +368,8 @@ std::vector<HostReport> Poller::Hosts() const {
 }
 
 void Poller::Enqueue(storage::FeedId id, feeds::FetchResult result,
-                     Result<feeds::ParsedFeed> parsed) {
+                     Result<feeds::ParsedFeed> parsed,
+                     std::shared_ptr<const PreparedDocument> prepared) {
   if (metrics_ != nullptr) {
     bool failed = result.status == feeds::FetchResult::Status::kFailed ||
                   (result.status == feeds::FetchResult::Status::kOk && !parsed);
@@ -372,7 +386,7 @@ void Poller::Enqueue(storage::FeedId id, feeds::FetchResult result,
     metrics_->RecordFetch(outcome, error_class, result.http_status, result.duration,
                           result.bytes_received);
   }
-  ready_.push_back(Ready{id, std::move(result), std::move(parsed)});
+  ready_.push_back(Ready{id, std::move(result), std::move(parsed), std::move(prepared)});
   if (!drain_posted_) {
     drain_posted_ = true;
     asio::post(io_, [this] { Drain(); });
@@ -498,7 +512,9 @@ FeedOutcome Poller::StoreOne(const Ready& ready) {
   for (const auto& warning : doc.warnings) {
     log::Warn("feed '{}': {}", spec.name, warning);
   }
-  auto report = IngestDocument(store_, id, doc, state, spec.ingest, now);
+  auto report = ready.prepared
+                    ? IngestPrepared(store_, id, doc, *ready.prepared, state, spec.ingest, now)
+                    : IngestDocument(store_, id, doc, state, spec.ingest, now);
   if (!report) {
     // Nothing was stored; the validators were not saved either, so the next
     // fetch gets the whole document again.
@@ -519,6 +535,9 @@ FeedOutcome Poller::StoreOne(const Ready& ready) {
     return outcome;
   }
   for (const auto& warning : report->warnings) log::Warn("feed '{}': {}", spec.name, warning);
+  if (ready.prepared) {
+    known_hashes_[id] = std::make_shared<const ContentHashSet>(ContentHashesOf(*ready.prepared));
+  }
   outcome.inserted = report->inserted;
   outcome.updated = report->updated;
   outcome.changed = report->inserted > 0 || report->updated > 0 || report->purged > 0;

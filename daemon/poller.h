@@ -151,8 +151,12 @@ class Poller {
     storage::FeedId id = 0;
     feeds::FetchResult result;
     Result<feeds::ParsedFeed> parsed;
+    // Made on the parse pool; null for failures and 304s (and then made on
+    // the loop if needed). Shared: a redone batch reads it again.
+    std::shared_ptr<const PreparedDocument> prepared;
   };
-  void Enqueue(storage::FeedId id, feeds::FetchResult result, Result<feeds::ParsedFeed> parsed);
+  void Enqueue(storage::FeedId id, feeds::FetchResult result, Result<feeds::ParsedFeed> parsed,
+               std::shared_ptr<const PreparedDocument> prepared = nullptr);
   void Drain();
   FeedOutcome StoreOne(const Ready& ready);
   void Finish(const FeedOutcome& outcome);
@@ -185,6 +189,9 @@ class Poller {
   std::function<void(std::vector<FeedOutcome>)> round_done_;
 
   std::set<storage::FeedId> unanswered_;
+  // Each feed's last stored document's content hashes: the parse pool skips
+  // fingerprinting what is most likely unchanged. Immutable snapshots.
+  std::map<storage::FeedId, std::shared_ptr<const ContentHashSet>> known_hashes_;
 
   std::function<void()> on_change_;
   std::function<void()> on_all_answered_;

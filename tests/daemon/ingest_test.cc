@@ -299,5 +299,48 @@ TEST_F(IngestTest, FillsAuthorCanonicalUrlAndFingerprint) {
   EXPECT_EQ(items[0].content_hash.size(), 32u);
 }
 
+// The poller prepares records on the parse pool and skips fingerprinting
+// items whose content it stored last time; whatever is written still gets
+// its fingerprint, and a redone batch can store the same preparation again.
+TEST_F(IngestTest, PreparedRecordsAreFingerprintedWhenWrittenAndSurviveARedo) {
+  feeds::ParsedFeed doc = Doc(4);
+  for (auto& item : doc.items) {
+    item.content = "<p>" + item.title +
+                   " tells a long enough story, with many words of its own, for a "
+                   "near-duplicate fingerprint to be more than zero.</p>";
+  }
+  PreparedDocument cold = PrepareDocument(doc, policy_, kNow, nullptr);
+  EXPECT_TRUE(cold.unfingerprinted.empty());
+  ContentHashSet known = ContentHashesOf(cold);
+  EXPECT_EQ(known.size(), 4u);
+  EXPECT_TRUE(std::is_sorted(known.begin(), known.end()));
+
+  // Known content (as after a restart that kept the hashes, or items the
+  // retention purged): not fingerprinted while preparing...
+  PreparedDocument warm = PrepareDocument(doc, policy_, kNow, &known);
+  EXPECT_EQ(warm.unfingerprinted.size(), 4u);
+  for (const auto& r : warm.records) EXPECT_EQ(r.simhash, 0u);
+  for (const auto& r : cold.records) EXPECT_NE(r.simhash, 0u);
+  // ...but inserted here (the store is empty), so fingerprinted now, the
+  // same as the cold preparation.
+  storage::FeedState state;
+  ASSERT_TRUE(store_->BeginBatch());
+  ASSERT_TRUE(IngestPrepared(*store_, feed_, doc, warm, state, policy_, kNow));
+  store_->RollbackBatch();  // the batch failed: redo with the same preparation
+  EXPECT_TRUE(Stored().empty());
+  auto report = IngestPrepared(*store_, feed_, doc, warm, state, policy_, kNow);
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->inserted, 4);
+  auto stored = Stored();
+  ASSERT_EQ(stored.size(), 4u);
+  for (const auto& r : stored) {
+    auto same = std::find_if(cold.records.begin(), cold.records.end(),
+                             [&r](const auto& c) { return c.item_key == r.item_key; });
+    ASSERT_NE(same, cold.records.end());
+    EXPECT_NE(r.simhash, 0u);
+    EXPECT_EQ(r.simhash, same->simhash) << r.item_key;
+  }
+}
+
 }  // namespace
 }  // namespace tributary::daemon
