@@ -329,20 +329,27 @@ bool StartsWithIgnoreCase(std::string_view text, std::string_view lower) {
   return text.size() >= lower.size() && NameIs(text.substr(0, lower.size()), lower);
 }
 
-// An HTML page: starts with a doctype or <html>, or its root says html.
-bool LooksLikeHtml(std::string_view doc) {
+// An HTML page: its first element is <html>. A doctype says nothing on its
+// own (feeds are served behind XHTML doctypes too; feedparser strips them
+// and reads on): only the element after it decides. A bare HTML5 doctype
+// with no element in the first KB is a page all the same, and so is one
+// followed by <head> or <body>. `*html_doctype` says whether one was seen.
+bool LooksLikeHtml(std::string_view doc, bool* html_doctype) {
   std::string_view head = doc.substr(0, 1024);
+  *html_doctype = false;
   for (std::size_t pos = head.find('<'); pos != std::string_view::npos;
        pos = head.find('<', pos + 1)) {
     std::string_view tag = head.substr(pos + 1);
-    if (StartsWithIgnoreCase(tag, "!doctype html") || StartsWithIgnoreCase(tag, "html"))
-      return true;
-    if (StartsWithIgnoreCase(tag, "rss") || StartsWithIgnoreCase(tag, "feed") ||
-        StartsWithIgnoreCase(tag, "rdf:rdf")) {
-      return false;
+    if (StartsWithIgnoreCase(tag, "!doctype html")) {
+      *html_doctype = true;
+      continue;
     }
+    if (tag.empty() || tag[0] == '!' || tag[0] == '?') continue;
+    return StartsWithIgnoreCase(tag, "html") ||
+           (*html_doctype &&
+            (StartsWithIgnoreCase(tag, "head") || StartsWithIgnoreCase(tag, "body")));
   }
-  return false;
+  return *html_doctype;
 }
 
 Error NotAFeedFromHtml(std::string_view doc, const ParseOptions& options) {
@@ -402,8 +409,10 @@ bool HasTrailingText(std::string_view doc) {
 // an HTML page not recognised before pugixml rewrote `doc` in place.
 Result<ParsedFeed> ParseXml(std::string doc, std::string_view body, const ParseOptions& options,
                             ParsedFeed out) {
-  if (LooksLikeHtml(doc)) return NotAFeedFromHtml(doc, options);
+  bool html_doctype = false;
+  if (LooksLikeHtml(doc, &html_doctype)) return NotAFeedFromHtml(doc, options);
   ParseContext ctx(options, &out.warnings);
+  if (html_doctype) ctx.Warn("HTML doctype before the feed's root element ignored");
   // Leading junk before the first '<' (a BOM was removed already).
   std::size_t first = doc.find('<');
   if (first == std::string::npos) {
