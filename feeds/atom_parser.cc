@@ -191,7 +191,7 @@ void ParseAtom(pugi::xml_node root, ParseContext& ctx, ParsedFeed* out) {
   Ns dialect = Ns::kNone;
   if (root_name.ns == Ns::kOther && !version.empty()) {
     dialect = Ns::kOther;
-    ctx.Warn("Atom feed in an unknown namespace read as Atom " + CleanUtf8(version.substr(0, 20)));
+    ctx.Warn("Atom feed in an unknown namespace read as Atom " + CleanUtf8(version.substr(0, 40)));
   }
   FeedMeta& feed = out->feed;
   feed.language = LanguageTag(ctx.PlainText(Attribute(root, "xml:lang")));

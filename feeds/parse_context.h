@@ -99,5 +99,7 @@ std::string TextConstructText(pugi::xml_node node, ParseContext& ctx);
 void ParseRss(pugi::xml_node root, bool rdf, ParseContext& ctx, ParsedFeed* out);
 // Parses an Atom 0.3 or 1.0 <feed>.
 void ParseAtom(pugi::xml_node root, ParseContext& ctx, ParsedFeed* out);
+// Parses a CDF <CHANNEL>.
+void ParseCdf(pugi::xml_node root, ParseContext& ctx, ParsedFeed* out);
 
 }  // namespace tributary::feeds

@@ -326,8 +326,8 @@ void ReadChannel(pugi::xml_node channel, Ns dialect, ParseContext& ctx, ParsedFe
                  std::vector<pugi::xml_node>* items) {
   FeedMeta& feed = out->feed;
   pugi::xml_node title, dc_title, link, atom_link, description, itunes_subtitle, language,
-      dc_language, editor, dc_creator, itunes_author, last_build, pub_date, dc_date, generator,
-      update_period, update_frequency;
+      dc_language, editor, rss_author, dc_creator, itunes_author, last_build, pub_date, dc_date,
+      dc_modified, generator, update_period, update_frequency;
   for (pugi::xml_node child = channel.first_child(); child; child = child.next_sibling()) {
     if (child.type() != pugi::node_element) continue;
     QName q = ctx.names().Resolve(child);
@@ -345,6 +345,8 @@ void ReadChannel(pugi::xml_node channel, Ns dialect, ParseContext& ctx, ParsedFe
         SetOnce(&language, child);
       else if (NameIs(local, "managingeditor"))
         SetOnce(&editor, child);
+      else if (NameIs(local, "author"))
+        SetOnce(&rss_author, child);
       else if (NameIs(local, "lastbuilddate"))
         SetOnce(&last_build, child);
       else if (NameIs(local, "pubdate"))
@@ -366,10 +368,12 @@ void ReadChannel(pugi::xml_node channel, Ns dialect, ParseContext& ctx, ParsedFe
         SetOnce(&dc_title, child);
       else if (local == "language")
         SetOnce(&dc_language, child);
-      else if (local == "creator")
+      else if (local == "creator" || local == "author")
         SetOnce(&dc_creator, child);
       else if (local == "date")
         SetOnce(&dc_date, child);
+    } else if (q.ns == Ns::kDcTerms) {
+      if (local == "modified") SetOnce(&dc_modified, child);
     } else if (q.ns == Ns::kItunes) {
       if (local == "author")
         SetOnce(&itunes_author, child);
@@ -394,10 +398,17 @@ void ReadChannel(pugi::xml_node channel, Ns dialect, ParseContext& ctx, ParsedFe
   if (d) feed.subtitle = ctx.PlainTextOf(d);
   pugi::xml_node lang = language ? language : dc_language;
   if (lang) feed.language = ctx.PlainTextOf(lang);
+  // One precedence whatever the order in the document (feedparser keeps
+  // the last of them): managingEditor, author, dc:creator/dc:author, iTunes.
   if (editor) feed.author = AuthorDisplayName(ctx.PlainTextOf(editor));
+  if (feed.author.empty() && rss_author)
+    feed.author = AuthorDisplayName(ctx.PlainTextOf(rss_author));
   if (feed.author.empty() && dc_creator) feed.author = ctx.PlainTextOf(dc_creator);
   if (feed.author.empty() && itunes_author) feed.author = ctx.PlainTextOf(itunes_author);
-  pugi::xml_node date = last_build ? last_build : pub_date ? pub_date : dc_date;
+  pugi::xml_node date = last_build    ? last_build
+                        : dc_modified ? dc_modified
+                        : dc_date     ? dc_date
+                                      : pub_date;
   if (date) feed.updated = ctx.DateOf(date, "channel");
   if (generator) feed.generator = ctx.PlainTextOf(generator);
   if (update_period || update_frequency) {
