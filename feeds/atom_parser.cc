@@ -119,9 +119,9 @@ ParsedItem ReadEntry(pugi::xml_node entry, int index, Ns dialect, ParseContext& 
     else if (local == "content")
       content = content ? content : child;
     else if (local == "category") {
-      // The term is the category; the label is only its display form.
-      std::string_view term = Attribute(child, "term");
-      std::string text = ctx.PlainText(term.empty() ? Attribute(child, "label") : term);
+      // The term is the category; the label is only its display form (a
+      // category with a label and no term has none, as in feedparser).
+      std::string text = ctx.PlainText(Attribute(child, "term"));
       if (text.empty()) text = ctx.PlainTextOf(child);  // Atom 0.3 / sloppy
       item.categories.push_back(std::move(text));
     } else if (local == "link") {
@@ -189,9 +189,10 @@ void ParseAtom(pugi::xml_node root, ParseContext& ctx, ParsedFeed* out) {
   out->format = (root_name.ns == Ns::kAtom03 || version == "0.3") ? "atom0.3" : "atom1.0";
   if (root_name.ns == Ns::kNone) ctx.Warn("Atom feed without the Atom namespace");
   Ns dialect = Ns::kNone;
-  if (root_name.ns == Ns::kOther && !version.empty()) {
+  if (root_name.ns == Ns::kOther) {
     dialect = Ns::kOther;
-    ctx.Warn("Atom feed in an unknown namespace read as Atom " + CleanUtf8(version.substr(0, 40)));
+    ctx.Warn("Atom feed in an unknown namespace read as Atom" +
+             (version.empty() ? std::string() : " " + CleanUtf8(version.substr(0, 40))));
   }
   FeedMeta& feed = out->feed;
   feed.language = LanguageTag(ctx.PlainText(Attribute(root, "xml:lang")));

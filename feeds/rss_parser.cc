@@ -21,9 +21,8 @@ bool IsCore(Ns ns, Ns dialect) {
 // when the precedence between vocabularies can be applied.
 struct ItemNodes {
   pugi::xml_node title, dc_title, media_title, link, atom_link, orig_link, description, content,
-      xhtml_body, itunes_summary, media_description, guid, dc_identifier, author, dc_creator,
-      itunes_author, atom_author, pub_date, dc_date, dc_issued, atom_published, atom_updated,
-      dc_modified;
+      itunes_summary, media_description, guid, dc_identifier, author, dc_creator, itunes_author,
+      atom_author, pub_date, dc_date, dc_issued, atom_published, atom_updated, dc_modified;
   std::vector<pugi::xml_node> categories;
   std::vector<pugi::xml_node> itunes_categories;  // text="..." attributes, nested
   std::vector<pugi::xml_node> enclosures;         // <enclosure>, atom:link rel=enclosure
@@ -140,7 +139,9 @@ void ClassifyItemChild(pugi::xml_node child, Ns dialect, ParseContext& ctx, Item
         n->itunes_categories.push_back(child);
       break;
     case Ns::kXhtml:
-      if (local == "body") SetOnce(&n->xhtml_body, child);
+      // xhtml:body and content:encoded share one slot: the first of them
+      // in the document is the content, as feedparser's content[0].
+      if (local == "body") SetOnce(&n->content, child);
       break;
     case Ns::kFeedburner:
       if (local == "origLink") SetOnce(&n->orig_link, child);
@@ -249,8 +250,7 @@ ParsedItem BuildItem(pugi::xml_node item_node, const ItemNodes& n, int index, bo
     std::optional<UrlResolver> summary_base = ctx.XmlBaseFor(summary);
     item.summary = ctx.Html(RawHtml(summary), summary_base ? *summary_base : base);
   }
-  // feedparser's order: an xhtml:body, then content:encoded.
-  if (pugi::xml_node content = n.xhtml_body ? n.xhtml_body : n.content) {
+  if (pugi::xml_node content = n.content) {
     std::optional<UrlResolver> content_base = ctx.XmlBaseFor(content);
     item.content = ctx.Html(RawHtml(content), content_base ? *content_base : base);
   } else {

@@ -43,6 +43,12 @@ def when(struct):
     return '%04d-%02d-%02dT%02d:%02d:%02dZ' % tuple(struct[:6])
 
 
+def person(d):
+    # The display form, as we give it: the name, else the email.
+    detail = get(d, 'author_detail') or {}
+    return detail.get('name') or detail.get('email') or get(d, 'author') or ''
+
+
 def get(d, key):
     # No FeedParserDict fall-backs (updated -> published...): what was set.
     return dict.get(d, key)
@@ -65,7 +71,7 @@ def oracle(path, content_type):
         'id': (get(f, 'id') or '').strip(),
         'subtitle': text(get(f, 'subtitle')),
         'language': get(f, 'language') or '',
-        'author': get(f, 'author') or '',
+        'author': person(f),
         'updated': when(get(f, 'updated_parsed')),
         'generator': get(f, 'generator') or '',
     }
@@ -77,7 +83,7 @@ def oracle(path, content_type):
             'id': (get(e, 'id') or '').strip(),
             'title': text(get(e, 'title')),
             'link': get(e, 'link') or '',
-            'author': get(e, 'author') or '',
+            'author': person(e),
             'published': when(get(e, 'published_parsed')),
             'updated': when(get(e, 'updated_parsed')),
             'summary': summary,
@@ -85,7 +91,9 @@ def oracle(path, content_type):
             'categories': [t.get('term') for t in (get(e, 'tags') or []) if t.get('term')],
             'enclosures': [x.get('href') for x in (e.get('enclosures') or []) if x.get('href')],
         })
-    return {'feed': feed, 'items': items, 'not_feed': not d.get('version') and not d.entries}
+    # CDF has no version in feedparser: a title is enough to call it a feed.
+    not_feed = not d.get('version') and not d.entries and not feed['title']
+    return {'feed': feed, 'items': items, 'not_feed': not_feed}
 
 
 def ours(binary, path, content_type):
