@@ -54,6 +54,9 @@ int RunCli(int argc, char** argv) {
   parse->add_flag("--json", parse_json, "print the normalised result as JSON");
   parse->add_option("--url", parse_url, "the document's URL, for relative links");
   parse->add_option("--content-type", parse_content_type, "the HTTP Content-Type it came with");
+  bool parse_warnings = false;
+  parse->add_flag("--warnings", parse_warnings,
+                  "with --json, add a \"warnings\" array: what was recovered from");
 
   auto* check =
       app.add_subcommand("check-config", "validate a configuration, print what would run");
@@ -104,7 +107,9 @@ int RunCli(int argc, char** argv) {
 
   if (run->parsed()) return RunCommand(config_path);
   if (poll->parsed()) return PollCommand(config_path, poll_feeds);
-  if (parse->parsed()) return ParseCommand(parse_file, parse_json, parse_url, parse_content_type);
+  if (parse->parsed()) {
+    return ParseCommand(parse_file, parse_json, parse_url, parse_content_type, parse_warnings);
+  }
   if (check->parsed()) return CheckConfigCommand(config_path);
   if (status->parsed()) return StatusCommand(config_path, status_json);
   if (discover->parsed()) return DiscoverCommand(discover_target);

@@ -96,7 +96,7 @@ int PollCommand(const std::string& config_path, const std::vector<std::string>& 
 }
 
 int ParseCommand(const std::string& file, bool json, const std::string& url,
-                 const std::string& content_type) {
+                 const std::string& content_type, bool warnings) {
   auto body = ReadInput(file);
   if (!body) return Fail(body.error());
   feeds::ParseOptions options;
@@ -112,7 +112,7 @@ int ParseCommand(const std::string& file, bool json, const std::string& url,
     std::cerr << "tributary: " << file << ": warning: " << warning << "\n";
   }
   if (json) {
-    std::cout << feeds::ParsedFeedToJson(*parsed) << "\n";
+    std::cout << feeds::ParsedFeedToJson(*parsed, 2, warnings) << "\n";
     return kExitOk;
   }
   std::cout << parsed->feed.title << " (" << parsed->format << ", " << parsed->items.size()

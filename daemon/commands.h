@@ -19,8 +19,9 @@ inline constexpr int kExitConfig = 78;
 
 int RunCommand(const std::string& config_path);
 int PollCommand(const std::string& config_path, const std::vector<std::string>& feeds);
+// `warnings`: with --json, add the recovered problems as a "warnings" array.
 int ParseCommand(const std::string& file, bool json, const std::string& url,
-                 const std::string& content_type);
+                 const std::string& content_type, bool warnings = false);
 int CheckConfigCommand(const std::string& config_path);
 int StatusCommand(const std::string& config_path, bool json);
 int DiscoverCommand(const std::string& target);

@@ -3,21 +3,27 @@
 #include <charconv>
 #include <string>
 
+#include "feeds/charset.h"
 #include "feeds/parse_context.h"
 
 namespace tributary::feeds {
 namespace {
 
-bool IsAtom(Ns ns) { return ns == Ns::kAtom || ns == Ns::kAtom03 || ns == Ns::kNone; }
+// Atom's own namespaces, none, and `dialect`: the namespace of a <feed
+// version="..."> root in a URI of an older draft (feedparser reads such a
+// root as Atom whatever its namespace), kNone otherwise.
+bool IsAtom(Ns ns, Ns dialect) {
+  return ns == Ns::kAtom || ns == Ns::kAtom03 || ns == Ns::kNone || ns == dialect;
+}
 
-std::string PersonName(pugi::xml_node person, ParseContext& ctx) {
+std::string PersonName(pugi::xml_node person, Ns dialect, ParseContext& ctx) {
   std::string name;
   std::string email;
   std::string uri;
   for (pugi::xml_node child = person.first_child(); child; child = child.next_sibling()) {
     if (child.type() != pugi::node_element) continue;
     QName q = ctx.names().Resolve(child);
-    if (!IsAtom(q.ns)) continue;
+    if (!IsAtom(q.ns, dialect)) continue;
     if (q.local == "name" && name.empty())
       name = ctx.PlainTextOf(child);
     else if (q.local == "email" && email.empty())
@@ -67,7 +73,7 @@ const UrlResolver& BaseOf(pugi::xml_node node, ParseContext& ctx, const UrlResol
   return storage->has_value() ? **storage : outer;
 }
 
-ParsedItem ReadEntry(pugi::xml_node entry, int index, ParseContext& ctx) {
+ParsedItem ReadEntry(pugi::xml_node entry, int index, Ns dialect, ParseContext& ctx) {
   ParsedItem item;
   std::optional<UrlResolver> own_base = ctx.XmlBaseFor(entry);
   const UrlResolver& base = own_base ? *own_base : ctx.base();
@@ -97,7 +103,7 @@ ParsedItem ReadEntry(pugi::xml_node entry, int index, ParseContext& ctx) {
         item.categories.push_back(ctx.PlainTextOf(child));
       continue;
     }
-    if (!IsAtom(q.ns)) continue;
+    if (!IsAtom(q.ns, dialect)) continue;
     if (local == "title")
       title = title ? title : child;
     else if (local == "id")
@@ -113,8 +119,9 @@ ParsedItem ReadEntry(pugi::xml_node entry, int index, ParseContext& ctx) {
     else if (local == "content")
       content = content ? content : child;
     else if (local == "category") {
-      std::string_view label = Attribute(child, "label");
-      std::string text = ctx.PlainText(label.empty() ? Attribute(child, "term") : label);
+      // The term is the category; the label is only its display form (a
+      // category with a label and no term has none, as in feedparser).
+      std::string text = ctx.PlainText(Attribute(child, "term"));
       if (text.empty()) text = ctx.PlainTextOf(child);  // Atom 0.3 / sloppy
       item.categories.push_back(std::move(text));
     } else if (local == "link") {
@@ -130,19 +137,20 @@ ParsedItem ReadEntry(pugi::xml_node entry, int index, ParseContext& ctx) {
       }
     }
   }
-  if (title) item.title = ctx.PlainText(TextConstructText(title));
+  if (title) item.title = ctx.PlainText(TextConstructText(title, ctx));
   if (id) item.id = ctx.PlainTextOf(id);
   if (alternate) {
     std::optional<UrlResolver> link_base;
     item.link = ctx.Url(Attribute(alternate, "href"), BaseOf(alternate, ctx, base, &link_base));
   }
-  if (author) item.author = PersonName(author, ctx);
+  if (author) item.author = PersonName(author, dialect, ctx);
   if (published) item.published = ctx.DateOf(published, where);
   if (updated) item.updated = ctx.DateOf(updated, where);
   if (summary) {
     std::optional<UrlResolver> summary_base;
-    item.summary = ctx.Html(TextConstructHtml(summary), BaseOf(summary, ctx, base, &summary_base),
-                            TextConstructIsText(summary));
+    item.summary =
+        ctx.Html(TextConstructHtml(summary, ctx), BaseOf(summary, ctx, base, &summary_base),
+                 TextConstructIsText(summary));
   }
   if (content) {
     std::optional<UrlResolver> content_base;
@@ -152,7 +160,7 @@ ParsedItem ReadEntry(pugi::xml_node entry, int index, ParseContext& ctx) {
       // Out-of-line content: nothing to show inline; the src is the link.
       if (item.link.empty()) item.link = ctx.Url(src, cbase);
     } else {
-      item.content = ctx.Html(TextConstructHtml(content), cbase, TextConstructIsText(content));
+      item.content = ctx.Html(TextConstructHtml(content, ctx), cbase, TextConstructIsText(content));
     }
   }
   if (item.content.empty()) item.content = item.summary;
@@ -180,8 +188,14 @@ void ParseAtom(pugi::xml_node root, ParseContext& ctx, ParsedFeed* out) {
   std::string_view version = TrimView(Attribute(root, "version"));
   out->format = (root_name.ns == Ns::kAtom03 || version == "0.3") ? "atom0.3" : "atom1.0";
   if (root_name.ns == Ns::kNone) ctx.Warn("Atom feed without the Atom namespace");
+  Ns dialect = Ns::kNone;
+  if (root_name.ns == Ns::kOther) {
+    dialect = Ns::kOther;
+    ctx.Warn("Atom feed in an unknown namespace read as Atom" +
+             (version.empty() ? std::string() : " " + CleanUtf8(version.substr(0, 40))));
+  }
   FeedMeta& feed = out->feed;
-  feed.language = ctx.PlainText(Attribute(root, "xml:lang"));
+  feed.language = LanguageTag(ctx.PlainText(Attribute(root, "xml:lang")));
   std::optional<UrlResolver> own_base = ctx.XmlBaseFor(root);
   pugi::xml_node title, subtitle, id, alternate, author, updated, generator;
   int alternate_rank = 0;
@@ -189,7 +203,7 @@ void ParseAtom(pugi::xml_node root, ParseContext& ctx, ParsedFeed* out) {
   for (pugi::xml_node child = root.first_child(); child; child = child.next_sibling()) {
     if (child.type() != pugi::node_element) continue;
     QName q = ctx.names().Resolve(child);
-    if (!IsAtom(q.ns)) continue;
+    if (!IsAtom(q.ns, dialect)) continue;
     std::string_view local = q.local;
     if (local == "entry")
       entries.push_back(child);
@@ -218,15 +232,16 @@ void ParseAtom(pugi::xml_node root, ParseContext& ctx, ParsedFeed* out) {
                         BaseOf(alternate, ctx, own_base ? *own_base : ctx.base(), &link_base));
   }
   ctx.UseLinkAsBase(feed.link);
-  if (title) feed.title = ctx.PlainText(TextConstructText(title));
-  if (subtitle) feed.subtitle = ctx.PlainText(TextConstructText(subtitle));
+  if (title) feed.title = ctx.PlainText(TextConstructText(title, ctx));
+  if (subtitle) feed.subtitle = ctx.PlainText(TextConstructText(subtitle, ctx));
   if (id) feed.id = ctx.PlainTextOf(id);
-  if (author) feed.author = PersonName(author, ctx);
+  if (author) feed.author = PersonName(author, dialect, ctx);
   if (updated) feed.updated = ctx.DateOf(updated, "feed");
   if (generator) feed.generator = ctx.PlainTextOf(generator);
   out->items.reserve(entries.size());
   int index = 0;
-  for (pugi::xml_node entry : entries) out->items.push_back(ReadEntry(entry, ++index, ctx));
+  for (pugi::xml_node entry : entries)
+    out->items.push_back(ReadEntry(entry, ++index, dialect, ctx));
   if (!entries.empty()) ctx.set_last_item_offset(entries.back().offset_debug());
 }
 

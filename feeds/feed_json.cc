@@ -44,7 +44,7 @@ Json ItemToJson(const ParsedItem& item) {
 
 }  // namespace
 
-std::string ParsedFeedToJson(const ParsedFeed& feed, int indent) {
+std::string ParsedFeedToJson(const ParsedFeed& feed, int indent, bool with_warnings) {
   Json meta = Json::object();
   PutString(meta, "title", feed.feed.title);
   PutString(meta, "link", feed.feed.link);
@@ -59,6 +59,7 @@ std::string ParsedFeedToJson(const ParsedFeed& feed, int indent) {
   Json document = Json::object();
   document["feed"] = std::move(meta);
   document["items"] = std::move(items);
+  if (with_warnings) document["warnings"] = feed.warnings;
   // ParsedFeed strings are valid UTF-8; `replace` keeps a bad one from
   // throwing all the same.
   return document.dump(indent < 0 ? -1 : indent, ' ', false, Json::error_handler_t::replace);

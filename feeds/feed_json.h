@@ -11,6 +11,9 @@ namespace tributary::feeds {
 
 // `indent` < 0 gives one line; otherwise pretty-printed with that many
 // spaces. No trailing newline. Non-ASCII text is written as UTF-8.
-std::string ParsedFeedToJson(const ParsedFeed& feed, int indent = 2);
+// `with_warnings` adds a "warnings" array after "items" (`parse --json
+// --warnings`), present even when empty; without it the shape is the one
+// above, unchanged.
+std::string ParsedFeedToJson(const ParsedFeed& feed, int indent = 2, bool with_warnings = false);
 
 }  // namespace tributary::feeds

@@ -13,6 +13,7 @@ add_library(tributary_feeds STATIC
   ${CMAKE_CURRENT_LIST_DIR}/parse_context.cc
   ${CMAKE_CURRENT_LIST_DIR}/parser.cc
   ${CMAKE_CURRENT_LIST_DIR}/rss_parser.cc
+  ${CMAKE_CURRENT_LIST_DIR}/cdf_parser.cc
   ${CMAKE_CURRENT_LIST_DIR}/simd.cc
   ${CMAKE_CURRENT_LIST_DIR}/url.cc
   ${CMAKE_CURRENT_LIST_DIR}/xml_util.cc)

@@ -1,5 +1,9 @@
 #include "feeds/parse_context.h"
 
+#include <algorithm>
+#include <boost/archive/iterators/binary_from_base64.hpp>
+#include <boost/archive/iterators/dataflow_exception.hpp>
+#include <boost/archive/iterators/transform_width.hpp>
 #include <utility>
 
 #include "feeds/charset.h"
@@ -47,6 +51,47 @@ std::string_view TypeOf(pugi::xml_node node) {
   std::string_view type = TrimView(Attribute(node, "type"));
   if (type.empty()) type = TrimView(Attribute(node, "mode"));
   return type;
+}
+
+// Base64 (Atom 0.3 mode="base64") through Boost's dataflow iterators: white
+// space dropped, padding restored, then six bits in, eight out. False when
+// a byte is not of the alphabet.
+bool DecodeBase64(std::string_view text, std::string* out) {
+  std::string clean;
+  clean.reserve(text.size());
+  for (char c : text) {
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') clean.push_back(c);
+  }
+  while (!clean.empty() && clean.back() == '=') clean.pop_back();
+  if (clean.size() % 4 == 1) return false;
+  const std::size_t bytes = clean.size() * 3 / 4;
+  clean.append((4 - clean.size() % 4) % 4, 'A');
+  using Decoder = boost::archive::iterators::transform_width<
+      boost::archive::iterators::binary_from_base64<std::string::const_iterator>, 8, 6>;
+  try {
+    std::string decoded(Decoder(clean.cbegin()), Decoder(clean.cend()));
+    decoded.resize(std::min(bytes, decoded.size()));
+    *out = std::move(decoded);
+  } catch (const boost::archive::iterators::dataflow_exception&) {
+    return false;  // a byte outside the alphabet
+  }
+  return true;
+}
+
+// The character data of a text construct: decoded first when it was given
+// in base64; kept as it is (with a warning) when that does not decode.
+std::string ConstructData(pugi::xml_node node, ParseContext& ctx) {
+  std::string text = NodeText(node);
+  if (!NameIs(TrimView(Attribute(node, "mode")), "base64")) return text;
+  std::string decoded;
+  if (!DecodeBase64(text, &decoded)) {
+    ctx.Warn("<" + CleanUtf8(std::string_view(node.name()).substr(0, 40)) +
+             "> in mode=\"base64\" is not base64; kept as text");
+    return text;
+  }
+  std::string clean = CleanUtf8(decoded);
+  if (clean != decoded) ctx.Warn("base64 text is not valid UTF-8; bad bytes replaced");
+  return clean;
 }
 
 bool IsHtmlType(std::string_view type) {
@@ -176,6 +221,11 @@ void ParseContext::Warn(std::string message) {
   }
 }
 
+std::string LanguageTag(std::string text) {
+  std::replace(text.begin(), text.end(), '_', '-');
+  return text;
+}
+
 std::string AuthorDisplayName(std::string_view text) {
   text = TrimView(text);
   // "jo@example.org (Jo Smith)"
@@ -188,11 +238,11 @@ std::string AuthorDisplayName(std::string_view text) {
   return std::string(text);
 }
 
-std::string TextConstructHtml(pugi::xml_node node) {
+std::string TextConstructHtml(pugi::xml_node node, ParseContext& ctx) {
   std::string_view type = TypeOf(node);
   if (IsXhtmlType(type) || HasElementChildren(node)) return XhtmlInner(node);
-  if (IsHtmlType(type)) return NodeText(node);
-  return EscapeHtml(NodeText(node));
+  if (IsHtmlType(type)) return ConstructData(node, ctx);
+  return EscapeHtml(ConstructData(node, ctx));
 }
 
 bool TextConstructIsText(pugi::xml_node node) {
@@ -200,10 +250,11 @@ bool TextConstructIsText(pugi::xml_node node) {
   return !IsXhtmlType(type) && !HasElementChildren(node) && !IsHtmlType(type);
 }
 
-std::string TextConstructText(pugi::xml_node node) {
+std::string TextConstructText(pugi::xml_node node, ParseContext& ctx) {
   std::string_view type = TypeOf(node);
-  if (IsHtmlType(type)) return HtmlToText(NodeText(node));
-  return NodeText(node);
+  if (IsXhtmlType(type) || HasElementChildren(node)) return NodeText(node);
+  if (IsHtmlType(type)) return HtmlToText(ConstructData(node, ctx));
+  return ConstructData(node, ctx);
 }
 
 }  // namespace tributary::feeds

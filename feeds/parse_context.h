@@ -83,16 +83,23 @@ class ParseContext {
 // Smith"; anything else as it is.
 std::string AuthorDisplayName(std::string_view text);
 
+// A language tag as BCP 47 writes it: "en_US" -> "en-US" (feedparser's
+// normalisation); trimmed.
+std::string LanguageTag(std::string text);
+
 // Text construct (Atom title/summary/content, plus RSS fields) as HTML or
 // as plain text, by its declared type.
-std::string TextConstructHtml(pugi::xml_node node);
+// mode="base64" (Atom 0.3) is decoded first; a failure is a warning.
+std::string TextConstructHtml(pugi::xml_node node, ParseContext& ctx);
 // True when TextConstructHtml escaped plain text (type="text").
 bool TextConstructIsText(pugi::xml_node node);
-std::string TextConstructText(pugi::xml_node node);
+std::string TextConstructText(pugi::xml_node node, ParseContext& ctx);
 
 // Parses an <rss> (0.9x/2.0) or <rdf:RDF> (RSS 0.90/1.0) document.
 void ParseRss(pugi::xml_node root, bool rdf, ParseContext& ctx, ParsedFeed* out);
 // Parses an Atom 0.3 or 1.0 <feed>.
 void ParseAtom(pugi::xml_node root, ParseContext& ctx, ParsedFeed* out);
+// Parses a CDF <CHANNEL>.
+void ParseCdf(pugi::xml_node root, ParseContext& ctx, ParsedFeed* out);
 
 }  // namespace tributary::feeds

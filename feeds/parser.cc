@@ -329,20 +329,28 @@ bool StartsWithIgnoreCase(std::string_view text, std::string_view lower) {
   return text.size() >= lower.size() && NameIs(text.substr(0, lower.size()), lower);
 }
 
-// An HTML page: starts with a doctype or <html>, or its root says html.
-bool LooksLikeHtml(std::string_view doc) {
+// An HTML page: its first element is <html>. A doctype says nothing on its
+// own (feeds are served behind XHTML doctypes too; feedparser strips them
+// and reads on): only the element after it decides. A bare HTML5 doctype
+// with no element in the first KB is a page all the same, and so is one
+// followed by <head> or <body>. `*html_doctype` is the offset of an HTML
+// doctype seen before the first element, npos when there is none.
+bool LooksLikeHtml(std::string_view doc, std::size_t* html_doctype) {
   std::string_view head = doc.substr(0, 1024);
+  *html_doctype = std::string_view::npos;
   for (std::size_t pos = head.find('<'); pos != std::string_view::npos;
        pos = head.find('<', pos + 1)) {
     std::string_view tag = head.substr(pos + 1);
-    if (StartsWithIgnoreCase(tag, "!doctype html") || StartsWithIgnoreCase(tag, "html"))
-      return true;
-    if (StartsWithIgnoreCase(tag, "rss") || StartsWithIgnoreCase(tag, "feed") ||
-        StartsWithIgnoreCase(tag, "rdf:rdf")) {
-      return false;
+    if (StartsWithIgnoreCase(tag, "!doctype html")) {
+      *html_doctype = pos;
+      continue;
     }
+    if (tag.empty() || tag[0] == '!' || tag[0] == '?') continue;
+    const bool doctype = *html_doctype != std::string_view::npos;
+    return StartsWithIgnoreCase(tag, "html") ||
+           (doctype && (StartsWithIgnoreCase(tag, "head") || StartsWithIgnoreCase(tag, "body")));
   }
-  return false;
+  return *html_doctype != std::string_view::npos;
 }
 
 Error NotAFeedFromHtml(std::string_view doc, const ParseOptions& options) {
@@ -402,8 +410,20 @@ bool HasTrailingText(std::string_view doc) {
 // an HTML page not recognised before pugixml rewrote `doc` in place.
 Result<ParsedFeed> ParseXml(std::string doc, std::string_view body, const ParseOptions& options,
                             ParsedFeed out) {
-  if (LooksLikeHtml(doc)) return NotAFeedFromHtml(doc, options);
+  std::size_t html_doctype = std::string::npos;
+  if (LooksLikeHtml(doc, &html_doctype)) return NotAFeedFromHtml(doc, options);
   ParseContext ctx(options, &out.warnings);
+  if (html_doctype != std::string::npos) {
+    // Blanked rather than cut, so that offsets stay those of the document:
+    // pugixml reads only an upper-case <!DOCTYPE, and HTML's says nothing
+    // a feed needs.
+    std::size_t end = doc.find('>', html_doctype);
+    if (end != std::string::npos) {
+      std::fill(doc.begin() + static_cast<std::ptrdiff_t>(html_doctype),
+                doc.begin() + static_cast<std::ptrdiff_t>(end) + 1, ' ');
+    }
+    ctx.Warn("HTML doctype before the feed's root element ignored");
+  }
   // Leading junk before the first '<' (a BOM was removed already).
   std::size_t first = doc.find('<');
   if (first == std::string::npos) {
@@ -460,16 +480,21 @@ Result<ParsedFeed> ParseXml(std::string doc, std::string_view body, const ParseO
   bool rss = NameIs(root_local, "rss");
   bool rdf = NameIs(root_local, "rdf") && (root_q.ns == Ns::kRdf || root_q.ns == Ns::kNone);
   bool atom = NameIs(root_local, "feed");
-  if (!rss && !rdf && !atom) {
+  bool cdf = NameIs(root_local, "channel");  // CDF writes its names in capitals
+  if (!rss && !rdf && !atom && !cdf) {
     return Error{ErrorCode::kNotAFeed,
                  "root element <" + CleanUtf8(std::string_view(root_name).substr(0, 60)) +
                      "> is not rss, rdf:RDF or feed",
                  options.feed_url};
   }
-  if (!lowercase && root_local != "RDF") ctx.Warn("upper-case element names read as lower-case");
+  if (!lowercase && root_local != "RDF" && !cdf) {
+    ctx.Warn("upper-case element names read as lower-case");
+  }
 
   if (rss || rdf) {
     ParseRss(root, rdf, ctx, &out);
+  } else if (cdf) {
+    ParseCdf(root, ctx, &out);
   } else {
     ParseAtom(root, ctx, &out);
   }

@@ -9,17 +9,24 @@
 namespace tributary::feeds {
 namespace {
 
-bool IsCore(Ns ns) { return ns == Ns::kNone || ns == Ns::kRss10 || ns == Ns::kRss090; }
+// RSS's own elements: no namespace, RSS 1.0's or 0.90's, Userland's, or
+// `dialect`, the namespace of an <rss> root in a URI we do not know
+// (feedparser reads the elements of any default namespace as RSS).
+bool IsCore(Ns ns, Ns dialect) {
+  return ns == Ns::kNone || ns == Ns::kRss10 || ns == Ns::kRss090 || ns == Ns::kRss20 ||
+         ns == dialect;
+}
 
 // Elements of one item, found in one pass; turned into a ParsedItem after,
 // when the precedence between vocabularies can be applied.
 struct ItemNodes {
-  pugi::xml_node title, dc_title, link, atom_link, orig_link, description, content, itunes_summary,
-      media_description, guid, dc_identifier, author, dc_creator, itunes_author, atom_author,
-      pub_date, dc_date, dc_issued, atom_published, atom_updated, dc_modified;
+  pugi::xml_node title, dc_title, media_title, link, atom_link, orig_link, description, content,
+      itunes_summary, media_description, guid, dc_identifier, author, dc_creator, itunes_author,
+      atom_author, pub_date, dc_date, dc_issued, atom_published, atom_updated, dc_modified;
   std::vector<pugi::xml_node> categories;
-  std::vector<pugi::xml_node> enclosures;      // <enclosure>, atom:link rel=enclosure
-  std::vector<pugi::xml_node> media_contents;  // fallback enclosures
+  std::vector<pugi::xml_node> itunes_categories;  // text="..." attributes, nested
+  std::vector<pugi::xml_node> enclosures;         // <enclosure>, atom:link rel=enclosure
+  std::vector<pugi::xml_node> media_contents;     // fallback enclosures
 };
 
 void SetOnce(pugi::xml_node* slot, pugi::xml_node node) {
@@ -43,14 +50,18 @@ void CollectMedia(pugi::xml_node group, ParseContext& ctx, ItemNodes* nodes) {
       nodes->media_contents.push_back(child);
     } else if (q.local == "description") {
       SetOnce(&nodes->media_description, child);
+    } else if (q.local == "title") {
+      SetOnce(&nodes->media_title, child);
+    } else if (q.local == "category") {
+      nodes->categories.push_back(child);
     }
   }
 }
 
-void ClassifyItemChild(pugi::xml_node child, ParseContext& ctx, ItemNodes* n) {
+void ClassifyItemChild(pugi::xml_node child, Ns dialect, ParseContext& ctx, ItemNodes* n) {
   QName q = ctx.names().Resolve(child);
   std::string_view local = q.local;
-  if (IsCore(q.ns)) {
+  if (IsCore(q.ns, dialect)) {
     if (NameIs(local, "title"))
       SetOnce(&n->title, child);
     else if (NameIs(local, "link"))
@@ -114,12 +125,23 @@ void ClassifyItemChild(pugi::xml_node child, ParseContext& ctx, ItemNodes* n) {
         CollectMedia(child, ctx, n);
       else if (local == "description")
         SetOnce(&n->media_description, child);
+      else if (local == "title")
+        SetOnce(&n->media_title, child);
+      else if (local == "category")
+        n->categories.push_back(child);
       break;
     case Ns::kItunes:
       if (local == "author")
         SetOnce(&n->itunes_author, child);
       else if (local == "summary")
         SetOnce(&n->itunes_summary, child);
+      else if (local == "category")
+        n->itunes_categories.push_back(child);
+      break;
+    case Ns::kXhtml:
+      // xhtml:body and content:encoded share one slot: the first of them
+      // in the document is the content, as feedparser's content[0].
+      if (local == "body") SetOnce(&n->content, child);
       break;
     case Ns::kFeedburner:
       if (local == "origLink") SetOnce(&n->orig_link, child);
@@ -148,6 +170,25 @@ std::string AtomPersonName(pugi::xml_node person, ParseContext& ctx) {
   return name.empty() ? email : name;
 }
 
+void AddCategory(std::string text, ParsedItem* item) {
+  if (!text.empty() &&
+      std::find(item->categories.begin(), item->categories.end(), text) == item->categories.end()) {
+    item->categories.push_back(std::move(text));
+  }
+}
+
+// <itunes:category text="Technology"><itunes:category text="Gadgets"/>:
+// the category and then its subcategories, as feedparser lists them.
+void AddItunesCategory(pugi::xml_node category, ParseContext& ctx, ParsedItem* item) {
+  AddCategory(ctx.PlainText(Attribute(category, "text")), item);
+  for (pugi::xml_node sub : category.children()) {
+    if (sub.type() == pugi::node_element && ctx.names().Resolve(sub).ns == Ns::kItunes &&
+        ctx.names().Resolve(sub).local == "category") {
+      AddCategory(ctx.PlainText(Attribute(sub, "text")), item);
+    }
+  }
+}
+
 void AddEnclosure(pugi::xml_node node, bool atom, ParseContext& ctx, const UrlResolver& base,
                   ParsedItem* item) {
   Enclosure enclosure;
@@ -165,14 +206,14 @@ void AddEnclosure(pugi::xml_node node, bool atom, ParseContext& ctx, const UrlRe
   item->enclosures.push_back(std::move(enclosure));
 }
 
-ParsedItem BuildItem(pugi::xml_node item_node, const ItemNodes& n, int index, bool rdf,
+ParsedItem BuildItem(pugi::xml_node item_node, const ItemNodes& n, int index, bool rdf, Ns dialect,
                      ParseContext& ctx) {
   ParsedItem item;
   std::optional<UrlResolver> own_base = ctx.XmlBaseFor(item_node);
   const UrlResolver& base = own_base ? *own_base : ctx.base();
   std::string where = "item " + std::to_string(index);
 
-  pugi::xml_node title = n.title ? n.title : n.dc_title;
+  pugi::xml_node title = n.title ? n.title : n.dc_title ? n.dc_title : n.media_title;
   if (title) item.title = ctx.PlainTextOf(title);
 
   if (n.guid) item.id = ctx.PlainTextOf(n.guid);
@@ -209,22 +250,17 @@ ParsedItem BuildItem(pugi::xml_node item_node, const ItemNodes& n, int index, bo
     std::optional<UrlResolver> summary_base = ctx.XmlBaseFor(summary);
     item.summary = ctx.Html(RawHtml(summary), summary_base ? *summary_base : base);
   }
-  if (n.content) {
-    std::optional<UrlResolver> content_base = ctx.XmlBaseFor(n.content);
-    item.content = ctx.Html(RawHtml(n.content), content_base ? *content_base : base);
+  if (pugi::xml_node content = n.content) {
+    std::optional<UrlResolver> content_base = ctx.XmlBaseFor(content);
+    item.content = ctx.Html(RawHtml(content), content_base ? *content_base : base);
   } else {
     item.content = item.summary;
   }
 
-  for (pugi::xml_node category : n.categories) {
-    std::string text = ctx.PlainTextOf(category);
-    if (!text.empty() &&
-        std::find(item.categories.begin(), item.categories.end(), text) == item.categories.end()) {
-      item.categories.push_back(std::move(text));
-    }
-  }
+  for (pugi::xml_node category : n.categories) AddCategory(ctx.PlainTextOf(category), &item);
+  for (pugi::xml_node category : n.itunes_categories) AddItunesCategory(category, ctx, &item);
   for (pugi::xml_node enclosure : n.enclosures) {
-    bool atom = !IsCore(ctx.names().Resolve(enclosure).ns);
+    bool atom = !IsCore(ctx.names().Resolve(enclosure).ns, dialect);
     AddEnclosure(enclosure, atom, ctx, base, &item);
   }
   if (item.enclosures.empty()) {
@@ -286,17 +322,17 @@ int ParseSmallInt(std::string_view text, int fallback) {
 }
 
 // Channel-level elements. Items are collected into `items` for later.
-void ReadChannel(pugi::xml_node channel, ParseContext& ctx, ParsedFeed* out,
+void ReadChannel(pugi::xml_node channel, Ns dialect, ParseContext& ctx, ParsedFeed* out,
                  std::vector<pugi::xml_node>* items) {
   FeedMeta& feed = out->feed;
   pugi::xml_node title, dc_title, link, atom_link, description, itunes_subtitle, language,
-      dc_language, editor, dc_creator, itunes_author, last_build, pub_date, dc_date, generator,
-      update_period, update_frequency;
+      dc_language, editor, rss_author, dc_creator, itunes_author, last_build, pub_date, dc_date,
+      dc_modified, generator, update_period, update_frequency;
   for (pugi::xml_node child = channel.first_child(); child; child = child.next_sibling()) {
     if (child.type() != pugi::node_element) continue;
     QName q = ctx.names().Resolve(child);
     std::string_view local = q.local;
-    if (IsCore(q.ns)) {
+    if (IsCore(q.ns, dialect)) {
       if (NameIs(local, "item"))
         items->push_back(child);
       else if (NameIs(local, "title"))
@@ -309,6 +345,8 @@ void ReadChannel(pugi::xml_node channel, ParseContext& ctx, ParsedFeed* out,
         SetOnce(&language, child);
       else if (NameIs(local, "managingeditor"))
         SetOnce(&editor, child);
+      else if (NameIs(local, "author"))
+        SetOnce(&rss_author, child);
       else if (NameIs(local, "lastbuilddate"))
         SetOnce(&last_build, child);
       else if (NameIs(local, "pubdate"))
@@ -330,10 +368,12 @@ void ReadChannel(pugi::xml_node channel, ParseContext& ctx, ParsedFeed* out,
         SetOnce(&dc_title, child);
       else if (local == "language")
         SetOnce(&dc_language, child);
-      else if (local == "creator")
+      else if (local == "creator" || local == "author")
         SetOnce(&dc_creator, child);
       else if (local == "date")
         SetOnce(&dc_date, child);
+    } else if (q.ns == Ns::kDcTerms) {
+      if (local == "modified") SetOnce(&dc_modified, child);
     } else if (q.ns == Ns::kItunes) {
       if (local == "author")
         SetOnce(&itunes_author, child);
@@ -358,10 +398,17 @@ void ReadChannel(pugi::xml_node channel, ParseContext& ctx, ParsedFeed* out,
   if (d) feed.subtitle = ctx.PlainTextOf(d);
   pugi::xml_node lang = language ? language : dc_language;
   if (lang) feed.language = ctx.PlainTextOf(lang);
+  // One precedence whatever the order in the document (feedparser keeps
+  // the last of them): managingEditor, author, dc:creator/dc:author, iTunes.
   if (editor) feed.author = AuthorDisplayName(ctx.PlainTextOf(editor));
+  if (feed.author.empty() && rss_author)
+    feed.author = AuthorDisplayName(ctx.PlainTextOf(rss_author));
   if (feed.author.empty() && dc_creator) feed.author = ctx.PlainTextOf(dc_creator);
   if (feed.author.empty() && itunes_author) feed.author = ctx.PlainTextOf(itunes_author);
-  pugi::xml_node date = last_build ? last_build : pub_date ? pub_date : dc_date;
+  pugi::xml_node date = last_build    ? last_build
+                        : dc_modified ? dc_modified
+                        : dc_date     ? dc_date
+                                      : pub_date;
   if (date) feed.updated = ctx.DateOf(date, "channel");
   if (generator) feed.generator = ctx.PlainTextOf(generator);
   if (update_period || update_frequency) {
@@ -383,6 +430,11 @@ void ParseRss(pugi::xml_node root, bool rdf, ParseContext& ctx, ParsedFeed* out)
     out->format = version.empty() ? "rss" : "rss" + std::string(version);
     if (version == "2") out->format = "rss2.0";
   }
+  Ns dialect = Ns::kNone;
+  if (!rdf && ctx.names().Resolve(root).ns == Ns::kOther) {
+    dialect = Ns::kOther;
+    ctx.Warn("<rss> in an unknown default namespace; its elements read as RSS");
+  }
   std::vector<pugi::xml_node> items;          // outside the channel (RSS 1.0)
   std::vector<pugi::xml_node> channel_items;  // inside it (RSS 2.0)
   pugi::xml_node channel;
@@ -390,7 +442,7 @@ void ParseRss(pugi::xml_node root, bool rdf, ParseContext& ctx, ParsedFeed* out)
   for (pugi::xml_node child = root.first_child(); child; child = child.next_sibling()) {
     if (child.type() != pugi::node_element) continue;
     QName q = ctx.names().Resolve(child);
-    if (!IsCore(q.ns)) continue;
+    if (!IsCore(q.ns, dialect)) continue;
     if (NameIs(q.local, "channel") && !channel) {
       channel = child;
       if (rdf && q.ns == Ns::kRss090) out->format = "rss0.90";
@@ -400,7 +452,7 @@ void ParseRss(pugi::xml_node root, bool rdf, ParseContext& ctx, ParsedFeed* out)
     }
   }
   if (channel) {
-    ReadChannel(channel, ctx, out, &channel_items);
+    ReadChannel(channel, dialect, ctx, out, &channel_items);
   } else {
     ctx.Warn("no <channel> element");
   }
@@ -420,9 +472,9 @@ void ParseRss(pugi::xml_node root, bool rdf, ParseContext& ctx, ParsedFeed* out)
     ++index;
     ItemNodes nodes;
     for (pugi::xml_node child = item_node.first_child(); child; child = child.next_sibling()) {
-      if (child.type() == pugi::node_element) ClassifyItemChild(child, ctx, &nodes);
+      if (child.type() == pugi::node_element) ClassifyItemChild(child, dialect, ctx, &nodes);
     }
-    out->items.push_back(BuildItem(item_node, nodes, index, rdf, ctx));
+    out->items.push_back(BuildItem(item_node, nodes, index, rdf, dialect, ctx));
   }
 }
 

@@ -16,6 +16,9 @@ constexpr KnownNamespace kNamespaces[] = {
     {"http://purl.org/atom/ns#", Ns::kAtom03},
     {"http://purl.org/rss/1.0/", Ns::kRss10},
     {"http://my.netscape.com/rdf/simple/0.9/", Ns::kRss090},
+    {"http://backend.userland.com/rss2", Ns::kRss20},
+    {"http://backend.userland.com/rss", Ns::kRss20},
+    {"http://blogs.law.harvard.edu/tech/rss", Ns::kRss20},
     {"http://www.w3.org/1999/02/22-rdf-syntax-ns#", Ns::kRdf},
     {"http://purl.org/rss/1.0/modules/content/", Ns::kContent},
     {"http://purl.org/dc/elements/1.1/", Ns::kDc},
@@ -73,6 +76,7 @@ class StringWriter final : public pugi::xml_writer {
 
 Ns NamespaceForUri(std::string_view uri) {
   uri = TrimView(uri);
+  if (uri.empty()) return Ns::kNone;  // xmlns="" undeclares the default
   for (const KnownNamespace& known : kNamespaces) {
     if (uri == known.uri) return known.ns;
   }

@@ -19,6 +19,7 @@ enum class Ns : std::uint8_t {
   kAtom03,  // http://purl.org/atom/ns#
   kRss10,   // http://purl.org/rss/1.0/
   kRss090,  // http://my.netscape.com/rdf/simple/0.9/
+  kRss20,   // Userland's http://backend.userland.com/rss2 (and /rss)
   kRdf,
   kContent,
   kDc,

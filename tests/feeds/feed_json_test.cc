@@ -37,5 +37,20 @@ TEST(FeedJsonTest, PrettyPrintsWithIndent) {
             "{\n  \"feed\": {\n    \"title\": \"T\"\n  },\n  \"items\": []\n}");
 }
 
+TEST(FeedJsonTest, AddsWarningsOnlyWhenAsked) {
+  ParsedFeed feed;
+  feed.feed.title = "T";
+  feed.warnings = {"HTML doctype before the feed's root element ignored", "a \"quoted\" one"};
+  EXPECT_EQ(ParsedFeedToJson(feed, -1, true),
+            R"({"feed":{"title":"T"},"items":[],"warnings":["HTML doctype before the feed's )"
+            R"(root element ignored","a \"quoted\" one"]})");
+  EXPECT_EQ(ParsedFeedToJson(feed, -1), R"({"feed":{"title":"T"},"items":[]})");
+}
+
+TEST(FeedJsonTest, WarningsArrayIsPresentWhenEmpty) {
+  ParsedFeed feed;
+  EXPECT_EQ(ParsedFeedToJson(feed, -1, true), R"({"feed":{},"items":[],"warnings":[]})");
+}
+
 }  // namespace
 }  // namespace tributary::feeds
