@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "common/log.h"
+#include "common/text.h"
 #include "feeds/parser.h"
 
 namespace tributary::daemon {
@@ -50,9 +51,7 @@ std::string HostKey(const std::string& url) {
     curl_url_get(handle, CURLUPART_HOST, &host, 0);
     curl_url_get(handle, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
     if (scheme != nullptr && host != nullptr) {
-      std::string lower_host(host);
-      for (auto& c : lower_host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      key = std::string(scheme) + "://" + lower_host;
+      key = std::string(scheme) + "://" + ToLowerAscii(host);
       if (port != nullptr) key += std::string(":") + port;
     }
     curl_free(scheme);

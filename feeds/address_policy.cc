@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "common/text.h"
+
 namespace tributary::feeds {
 namespace {
 
@@ -108,11 +110,7 @@ bool PrivateTargetAllowed(std::string_view ip, std::string_view host,
     const auto base = asio::ip::make_address(entry.substr(0, slash), entry_error);
     if (entry_error) {
       // A host name: compared with the redirect target's, ignoring case.
-      if (entry.size() == host.size() &&
-          std::equal(entry.begin(), entry.end(), host.begin(), [](char a, char b) {
-            return std::tolower(static_cast<unsigned char>(a)) ==
-                   std::tolower(static_cast<unsigned char>(b));
-          })) {
+      if (EqualsIgnoreCase(entry, host)) {
         return true;
       }
       continue;
