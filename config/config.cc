@@ -7,6 +7,8 @@
 #include <charconv>
 #include <limits>
 
+#include "common/text.h"
+
 namespace tributary::config {
 
 std::string SourceMark::ToString() const {
@@ -62,16 +64,6 @@ bool MultiplyAdd(std::int64_t value, std::int64_t factor, std::int64_t& total) {
   return true;
 }
 
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())) != 0) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
 }  // namespace
 
 std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
@@ -81,7 +73,7 @@ std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
                                                {"h", kHourMs},
                                                {"d", kDayMs},
                                                {"w", kWeekMs}}};
-  text = Trim(text);
+  text = Trim(text, kCWhitespace);
   if (text.empty()) return std::nullopt;
   std::int64_t total = 0;
   std::int64_t value = 0;
@@ -114,10 +106,10 @@ std::optional<std::int64_t> ParseByteSize(std::string_view text) {
                                                {"KB", kKB},
                                                {"MB", kKB * kKB},
                                                {"GB", kKB * kKB * kKB}}};
-  text = Trim(text);
+  text = Trim(text, kCWhitespace);
   std::int64_t value = 0;
   if (!TakeNumber(text, value)) return std::nullopt;
-  std::string_view unit_name = Trim(text);
+  std::string_view unit_name = Trim(text, kCWhitespace);
   for (const Unit& unit : kUnits) {
     std::int64_t total = 0;
     if (unit.name == unit_name) {

@@ -16,6 +16,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/text.h"
 #include "config/config.h"
 #include "config/host_rules.h"
 #include "config/opml.h"
@@ -190,7 +191,7 @@ class MapReader {
   bool Bool(const std::string& key, bool* out) {
     YAML::Node value = Take(key);
     if (!value.IsDefined()) return false;
-    const std::string text = value.IsScalar() ? Lower(value.Scalar()) : "";
+    const std::string text = value.IsScalar() ? ToLowerAscii(value.Scalar()) : "";
     if (text == "true" || text == "yes" || text == "on") {
       *out = true;
     } else if (text == "false" || text == "no" || text == "off") {

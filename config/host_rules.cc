@@ -6,7 +6,7 @@
 #include <cctype>
 #include <charconv>
 
-#include "config/values.h"
+#include "common/text.h"
 
 namespace tributary::config {
 namespace {
@@ -85,13 +85,13 @@ std::optional<HostPattern> ParseHostPattern(std::string_view text) {
       return std::nullopt;
     }
   }
-  pattern.host = Lower(std::string(host));
+  pattern.host = ToLowerAscii(host);
   return pattern;
 }
 
 const HostOverride* FindHostOverride(const std::vector<HostOverride>& hosts, std::string_view host,
                                      int port) {
-  const std::string wanted = Lower(std::string(StripBrackets(host)));
+  const std::string wanted = ToLowerAscii(StripBrackets(host));
   const HostOverride* best = nullptr;
   long best_score = -1;
   for (const HostOverride& entry : hosts) {

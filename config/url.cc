@@ -6,6 +6,7 @@
 #include <cctype>
 #include <memory>
 
+#include "common/text.h"
 #include "config/values.h"
 
 namespace tributary::config {
@@ -45,14 +46,14 @@ std::optional<CheckedUrl> CheckUrl(std::string_view url, std::string* why) {
     return std::nullopt;
   }
   CheckedUrl checked;
-  checked.scheme = Lower(GetPart(handle.get(), CURLUPART_SCHEME));
+  checked.scheme = ToLowerAscii(GetPart(handle.get(), CURLUPART_SCHEME));
   checked.url = GetPart(handle.get(), CURLUPART_URL);
   std::string host = GetPart(handle.get(), CURLUPART_HOST);
   checked.identity = checked.url;
   // curl keeps the host as written; hosts are case-insensitive.
   if (!host.empty()) {
     std::size_t at = checked.identity.find(host);
-    if (at != std::string::npos) checked.identity.replace(at, host.size(), Lower(host));
+    if (at != std::string::npos) checked.identity.replace(at, host.size(), ToLowerAscii(host));
   }
   if ((checked.scheme == "http" || checked.scheme == "https") && host.empty()) {
     *why = "no host name";

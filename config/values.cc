@@ -10,17 +10,12 @@
 #include <sstream>
 #include <vector>
 
+#include "common/text.h"
 #include "config/config.h"
 
 namespace tributary::config {
 
 namespace fs = std::filesystem;
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 std::size_t EditDistance(const std::string& a, const std::string& b) {
   std::vector<std::size_t> row(b.size() + 1);
@@ -99,7 +94,7 @@ bool IsSchedule(const std::string& schedule) {
   if (!extra.empty()) return false;
   if (kind == "daily") return second.empty() && IsTimeOfDay(first);
   if (kind == "weekly") {
-    const std::string day = Lower(first);
+    const std::string day = ToLowerAscii(first);
     return IsOneOf(day.substr(0, 3), {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) &&
            (day.size() == 3 || IsOneOf(day, {"monday", "tuesday", "wednesday", "thursday", "friday",
                                              "saturday", "sunday"})) &&

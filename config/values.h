@@ -10,7 +10,6 @@
 
 namespace tributary::config {
 
-std::string Lower(std::string text);
 // Levenshtein distance, for "did you mean" hints on misspelt keys.
 std::size_t EditDistance(const std::string& a, const std::string& b);
 bool IsOneOf(const std::string& value, std::initializer_list<const char*> choices);

@@ -7,6 +7,8 @@
 #include <set>
 #include <vector>
 
+#include "common/text.h"
+
 namespace tributary::daemon {
 namespace {
 
@@ -29,7 +31,7 @@ std::vector<std::string> Words(std::string_view text) {
       if (!word.empty()) words.push_back(std::move(word));
       word.clear();
     } else {
-      word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      word += AsciiLower(c);
     }
   }
   if (!word.empty()) words.push_back(std::move(word));

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/text.h"
 #include "config/host_rules.h"
 #include "feeds/address_policy.h"
 
@@ -41,16 +42,11 @@ Result<std::string> ReadSecret(const config::FeedConfig& feed) {
 std::vector<std::pair<std::string, std::string>> MergedHeaders(const config::HostOverride* rule,
                                                                const config::FeedConfig& feed) {
   std::vector<std::pair<std::string, std::string>> headers;
-  auto same_name = [](const std::string& a, const std::string& b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-             return std::tolower(static_cast<unsigned char>(x)) ==
-                    std::tolower(static_cast<unsigned char>(y));
-           });
-  };
   if (rule != nullptr) {
     for (const auto& [name, value] : rule->headers) {
-      bool overridden = std::any_of(feed.headers.begin(), feed.headers.end(),
-                                    [&](const auto& own) { return same_name(own.first, name); });
+      bool overridden = std::any_of(feed.headers.begin(), feed.headers.end(), [&](const auto& own) {
+        return EqualsIgnoreCase(own.first, name);
+      });
       if (!overridden) headers.emplace_back(name, value);
     }
   }

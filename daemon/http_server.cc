@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "common/log.h"
+#include "common/text.h"
 
 namespace tributary::daemon {
 
@@ -60,29 +61,16 @@ bool IsCompressible(std::string_view content_type) {
 
 bool IsHtml(std::string_view content_type) { return content_type.starts_with("text/html"); }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    return lower(x) == lower(y);
-  });
-}
-
 // Calls visit(token, parameters) for each element of a comma-separated
 // header list such as Accept-Encoding or If-None-Match.
 template <typename Visit>
 void ForEachListElement(std::string_view list, Visit visit) {
   while (!list.empty()) {
     std::size_t comma = list.find(',');
-    std::string_view element = Trim(list.substr(0, comma));
+    std::string_view element = Trim(list.substr(0, comma), kHttpWhitespace);
     list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
     std::size_t semicolon = element.find(';');
-    std::string_view token = Trim(element.substr(0, semicolon));
+    std::string_view token = Trim(element.substr(0, semicolon), kHttpWhitespace);
     std::string_view params =
         semicolon == std::string_view::npos ? std::string_view{} : element.substr(semicolon + 1);
     if (!token.empty()) visit(token, params);
@@ -95,9 +83,9 @@ bool AcceptsGzip(std::string_view accept_encoding) {
   std::optional<bool> gzip, star;
   ForEachListElement(accept_encoding, [&](std::string_view token, std::string_view params) {
     bool zero = false;
-    std::string_view p = Trim(params);
+    std::string_view p = Trim(params, kHttpWhitespace);
     if (p.starts_with("q=") || p.starts_with("Q=")) {
-      std::string_view q = Trim(p.substr(2));
+      std::string_view q = Trim(p.substr(2), kHttpWhitespace);
       zero = !q.empty() && q.find_first_not_of("0.") == std::string_view::npos;
     }
     if (EqualsIgnoreCase(token, "gzip") || EqualsIgnoreCase(token, "x-gzip")) gzip = !zero;

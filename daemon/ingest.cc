@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "common/log.h"
+#include "common/text.h"
 #include "daemon/simhash.h"
 #include "daemon/url_canon.h"
 
@@ -31,13 +32,6 @@ constexpr std::size_t kMaxEnclosures = 32;
 // GUID churn circuit breaker (hostile-inputs D3): this many "new" items,
 // and at least half the document, re-keyed at once.
 constexpr std::size_t kChurnMinItems = 10;
-
-std::string_view Trim(std::string_view s) {
-  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 // Runs of whitespace become one space; ends trimmed.
 std::string CollapseSpace(std::string_view s) {

@@ -17,6 +17,7 @@
 #include <unordered_set>
 
 #include "common/log.h"
+#include "common/text.h"
 #include "daemon/collapse.h"
 #include "daemon/http_server.h"
 #include "daemon/simhash.h"
@@ -50,12 +51,6 @@ std::uint64_t Fnv1a(std::string_view text) {
   return hash;
 }
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool LooksLikeUri(const std::string& text) {
   auto colon = text.find(':');
   if (colon == std::string::npos || colon == 0) return false;
@@ -71,13 +66,13 @@ bool LooksLikeUri(const std::string& text) {
 bool MatchesKeywords(const output::OutputEntry& entry, const std::vector<std::string>& include,
                      const std::vector<std::string>& exclude) {
   if (include.empty() && exclude.empty()) return true;
-  std::string haystack = Lower(entry.title + "\n" + entry.summary + "\n" + entry.content);
+  std::string haystack = ToLowerAscii(entry.title + "\n" + entry.summary + "\n" + entry.content);
   for (const auto& word : exclude) {
-    if (haystack.find(Lower(word)) != std::string::npos) return false;
+    if (haystack.find(ToLowerAscii(word)) != std::string::npos) return false;
   }
   if (include.empty()) return true;
   for (const auto& word : include) {
-    if (haystack.find(Lower(word)) != std::string::npos) return true;
+    if (haystack.find(ToLowerAscii(word)) != std::string::npos) return true;
   }
   return false;
 }

@@ -8,6 +8,8 @@
 #include <chrono>
 #include <cmath>
 
+#include "common/text.h"
+
 namespace tributary::daemon {
 namespace {
 
@@ -37,9 +39,7 @@ Timestamp SkipForbidden(Timestamp t, const PollSignals& signals) {
                      signals.skip_hours.end();
     bool skip_day = false;
     for (const auto& name : signals.skip_days) {
-      std::string lower;
-      for (char c : name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (lower == kDays[weekday.c_encoding()]) skip_day = true;
+      if (ToLowerAscii(name) == kDays[weekday.c_encoding()]) skip_day = true;
     }
     if (!skip_hour && !skip_day) return t;
     // Jump to the start of the next hour.

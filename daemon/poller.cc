@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "common/log.h"
+#include "common/text.h"
 #include "feeds/parser.h"
 
 namespace tributary::daemon {
@@ -52,8 +53,7 @@ std::optional<UrlHost> ParseUrlHost(const std::string& url) {
     curl_url_get(handle, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
     if (scheme != nullptr && host != nullptr && *host != '\0') {
       parts = UrlHost{scheme, host, port != nullptr ? std::atoi(port) : 0};
-      for (auto& c : parts->host)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      parts->host = ToLowerAscii(parts->host);
     }
     curl_free(scheme);
     curl_free(host);

@@ -7,6 +7,8 @@
 #include <memory>
 #include <optional>
 
+#include "common/text.h"
+
 namespace tributary::daemon {
 namespace {
 
@@ -19,19 +21,10 @@ constexpr std::array<std::string_view, 27> kTrackingParameters = {
     "scm",    "spm_id_from", "vero_id", "oly_enc_id", "oly_anon_id", "wt.mc_id", "wt_mc_id",
     "ncid",   "cmpid",       "icid",    "s_cid",      "_ga",         "ref_src"};
 
-char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 std::string Lower(std::string_view s) {
   std::string out(s);
   std::transform(out.begin(), out.end(), out.begin(), AsciiLower);
   return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return s;
 }
 
 struct UrlDeleter {

@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "common/text.h"
+
 namespace tributary::feeds {
 namespace {
 
@@ -108,11 +110,7 @@ bool PrivateTargetAllowed(std::string_view ip, std::string_view host,
     const auto base = asio::ip::make_address(entry.substr(0, slash), entry_error);
     if (entry_error) {
       // A host name: compared with the redirect target's, ignoring case.
-      if (entry.size() == host.size() &&
-          std::equal(entry.begin(), entry.end(), host.begin(), [](char a, char b) {
-            return std::tolower(static_cast<unsigned char>(a)) ==
-                   std::tolower(static_cast<unsigned char>(b));
-          })) {
+      if (EqualsIgnoreCase(entry, host)) {
         return true;
       }
       continue;
@@ -141,8 +139,7 @@ bool IsOwnServiceHost(std::string_view host, const std::vector<std::string>& all
     host = host.substr(1, host.size() - 2);
   }
   if (host.empty()) return false;
-  std::string lower(host);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string lower = ToLowerAscii(host);
   boost::system::error_code error;
   const auto address = asio::ip::make_address(lower, error);
   if (!error) return !IsPublicAddress(address) || PrivateTargetAllowed(lower, "", allow_private);

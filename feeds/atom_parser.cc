@@ -3,6 +3,7 @@
 #include <charconv>
 #include <string>
 
+#include "common/text.h"
 #include "feeds/charset.h"
 #include "feeds/parse_context.h"
 
@@ -39,18 +40,18 @@ std::string PersonName(pugi::xml_node person, Ns dialect, ParseContext& ctx) {
 
 // Rank of an alternate link: rel="alternate" (or none) of an HTML type wins.
 int AlternateRank(pugi::xml_node link) {
-  std::string_view rel = TrimView(Attribute(link, "rel"));
+  std::string_view rel = Trim(Attribute(link, "rel"));
   if (!rel.empty() && rel != "alternate" &&
       rel != "http://www.iana.org/assignments/relation/alternate") {
     return 0;
   }
-  std::string_view type = TrimView(Attribute(link, "type"));
+  std::string_view type = Trim(Attribute(link, "type"));
   if (type.empty() || type == "text/html" || type == "application/xhtml+xml") return 2;
   return 1;
 }
 
 std::optional<std::int64_t> ParseLength(std::string_view text) {
-  text = TrimView(text);
+  text = Trim(text);
   std::int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || value < 0) return std::nullopt;
@@ -125,7 +126,7 @@ ParsedItem ReadEntry(pugi::xml_node entry, int index, Ns dialect, ParseContext& 
       if (text.empty()) text = ctx.PlainTextOf(child);  // Atom 0.3 / sloppy
       item.categories.push_back(std::move(text));
     } else if (local == "link") {
-      std::string_view rel = TrimView(Attribute(child, "rel"));
+      std::string_view rel = Trim(Attribute(child, "rel"));
       if (rel == "enclosure") {
         std::optional<UrlResolver> link_base;
         AddEnclosure(ctx.Url(Attribute(child, "href"), BaseOf(child, ctx, base, &link_base)),
@@ -185,7 +186,7 @@ ParsedItem ReadEntry(pugi::xml_node entry, int index, Ns dialect, ParseContext& 
 
 void ParseAtom(pugi::xml_node root, ParseContext& ctx, ParsedFeed* out) {
   QName root_name = ctx.names().Resolve(root);
-  std::string_view version = TrimView(Attribute(root, "version"));
+  std::string_view version = Trim(Attribute(root, "version"));
   out->format = (root_name.ns == Ns::kAtom03 || version == "0.3") ? "atom0.3" : "atom1.0";
   if (root_name.ns == Ns::kNone) ctx.Warn("Atom feed without the Atom namespace");
   Ns dialect = Ns::kNone;

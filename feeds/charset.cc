@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 
+#include "common/text.h"
 #include "feeds/simd.h"
 
 namespace tributary::feeds {
@@ -150,16 +151,6 @@ constexpr LabelEntry kLabels[] = {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 bool IsBadControl(unsigned char c) {
   return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
 }
@@ -273,10 +264,10 @@ std::string_view SniffBom(std::string_view body, std::size_t* bom_size) {
 }  // namespace
 
 std::string_view EncodingForLabel(std::string_view label) {
-  label = Trim(label);
+  label = Trim(label, kAsciiWhitespace);
   if (label.empty() || label.size() > 40) return {};
   std::array<char, 40> lowered{};
-  for (std::size_t i = 0; i < label.size(); ++i) lowered[i] = Lower(label[i]);
+  for (std::size_t i = 0; i < label.size(); ++i) lowered[i] = AsciiLower(label[i]);
   std::string_view key(lowered.data(), label.size());
   auto it = std::lower_bound(std::begin(kLabels), std::end(kLabels), key,
                              [](const LabelEntry& e, std::string_view k) { return e.label < k; });
@@ -292,7 +283,7 @@ std::string ResolveLabel(std::string_view label) {
   if (label.empty()) return {};
   std::string_view known = EncodingForLabel(label);
   if (!known.empty()) return std::string(known);
-  std::string name(Trim(label));
+  std::string name(Trim(label, kAsciiWhitespace));
   if (name.empty() || name.size() > 40) return {};
   for (char& c : name) {
     c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
@@ -319,24 +310,24 @@ std::string_view CharsetFromContentType(std::string_view content_type) {
     param = param.substr(0, param.find(';'));
     std::size_t eq = param.find('=');
     if (eq == std::string_view::npos) continue;
-    std::string_view name = Trim(param.substr(0, eq));
+    std::string_view name = Trim(param.substr(0, eq), kAsciiWhitespace);
     if (name.size() != 7) continue;
     bool match = true;
-    for (std::size_t i = 0; i < 7; ++i) match = match && Lower(name[i]) == "charset"[i];
+    for (std::size_t i = 0; i < 7; ++i) match = match && AsciiLower(name[i]) == "charset"[i];
     if (!match) continue;
-    std::string_view value = Trim(param.substr(eq + 1));
+    std::string_view value = Trim(param.substr(eq + 1), kAsciiWhitespace);
     if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
         value.back() == value.front()) {
       value = value.substr(1, value.size() - 2);
     }
-    return Trim(value);
+    return Trim(value, kAsciiWhitespace);
   }
   return {};
 }
 
 std::string_view XmlDeclaredEncoding(std::string_view document) {
   std::size_t start = 0;
-  while (start < document.size() && IsSpace(document[start])) ++start;
+  while (start < document.size() && IsAsciiWhitespace(document[start])) ++start;
   document.remove_prefix(start);
   if (document.substr(0, 5) != "<?xml") return {};
   std::string_view decl = document.substr(0, document.find("?>"));

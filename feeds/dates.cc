@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstdint>
 
+#include "common/text.h"
+
 namespace tributary::feeds {
 namespace {
 
@@ -25,12 +27,10 @@ struct DateParts {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 bool EqualsLower(std::string_view word, std::string_view lower) {
   if (word.size() != lower.size()) return false;
   for (std::size_t i = 0; i < word.size(); ++i) {
-    if (Lower(word[i]) != lower[i]) return false;
+    if (AsciiLower(word[i]) != lower[i]) return false;
   }
   return true;
 }
@@ -174,7 +174,7 @@ bool ZoneFromWord(std::string_view word, int* offset_minutes) {
     }
   }
   if (word.size() == 1) {
-    char c = Lower(word[0]);
+    char c = AsciiLower(word[0]);
     if (c >= 'a' && c <= 'i')
       *offset_minutes = -60 * (c - 'a' + 1);
     else if (c >= 'k' && c <= 'm')

@@ -4,25 +4,16 @@
 
 #include <algorithm>
 
+#include "common/text.h"
 #include "feeds/charset.h"
 #include "feeds/url.h"
 
 namespace tributary::feeds {
 namespace {
 
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string LowerTrimmed(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  std::string out(text);
-  for (char& c : out) c = Lower(c);
-  return out;
-}
-
 // rel is a space-separated token list ("alternate home").
 bool HasRelToken(std::string_view rel, std::string_view token) {
-  std::string lowered = LowerTrimmed(rel);
+  std::string lowered = ToLowerAscii(Trim(rel, kHttpWhitespace));
   std::string_view rest = lowered;
   while (!rest.empty()) {
     std::size_t space = rest.find_first_of(" \t\n\r\f");
@@ -68,7 +59,7 @@ std::vector<DiscoveredFeed> DiscoverFeeds(std::string_view html, std::string_vie
       const char* type = AttributeValue(element, "type");
       const char* href = AttributeValue(element, "href");
       if (rel != nullptr && type != nullptr && href != nullptr && HasRelToken(rel, "alternate")) {
-        std::string lowered_type = LowerTrimmed(type);
+        std::string lowered_type = ToLowerAscii(Trim(type, kHttpWhitespace));
         lowered_type = lowered_type.substr(0, lowered_type.find(';'));
         if (IsFeedType(lowered_type)) {
           const char* title = AttributeValue(element, "title");

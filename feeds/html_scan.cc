@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "common/text.h"
+
 namespace tributary::feeds {
 namespace {
 
@@ -33,13 +35,6 @@ constexpr std::array<unsigned char, 256> kClasses = MakeClasses();
 bool Is(char c, unsigned char cls) { return (kClasses[static_cast<unsigned char>(c)] & cls) != 0; }
 
 bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                            [](char x, char y) { return Lower(x) == Lower(y); });
-}
 
 // Whether the '<' at `pos` opens markup (tag open state): "<!", "<?", "<"
 // and a letter, or "</" with something after it. Otherwise it is text.
@@ -129,7 +124,7 @@ std::size_t HtmlScanner::ScanTag(std::size_t pos, HtmlToken* token) const {
   token->name = Slice(name_start, pos);
   if ((seen & kUpper) != 0) {
     token->lowered_name.assign(token->name);
-    for (char& c : token->lowered_name) c = Lower(c);
+    for (char& c : token->lowered_name) c = AsciiLower(c);
     token->name = token->lowered_name;
   }
   while (true) {

@@ -6,6 +6,7 @@
 #include <boost/archive/iterators/transform_width.hpp>
 #include <utility>
 
+#include "common/text.h"
 #include "feeds/charset.h"
 #include "feeds/dates.h"
 #include "feeds/entities.h"
@@ -48,8 +49,8 @@ bool LooksEscapedTwice(std::string_view html) {
 }
 
 std::string_view TypeOf(pugi::xml_node node) {
-  std::string_view type = TrimView(Attribute(node, "type"));
-  if (type.empty()) type = TrimView(Attribute(node, "mode"));
+  std::string_view type = Trim(Attribute(node, "type"));
+  if (type.empty()) type = Trim(Attribute(node, "mode"));
   return type;
 }
 
@@ -82,7 +83,7 @@ bool DecodeBase64(std::string_view text, std::string* out) {
 // in base64; kept as it is (with a warning) when that does not decode.
 std::string ConstructData(pugi::xml_node node, ParseContext& ctx) {
   std::string text = NodeText(node);
-  if (!NameIs(TrimView(Attribute(node, "mode")), "base64")) return text;
+  if (!NameIs(Trim(Attribute(node, "mode")), "base64")) return text;
   std::string decoded;
   if (!DecodeBase64(text, &decoded)) {
     ctx.Warn("<" + CleanUtf8(std::string_view(node.name()).substr(0, 40)) +
@@ -109,7 +110,7 @@ std::string XhtmlInner(pugi::xml_node node) {
     if (child.type() == pugi::node_element) {
       if (!first) first = child;
       ++elements;
-    } else if (child.type() == pugi::node_pcdata && !TrimView(child.value()).empty()) {
+    } else if (child.type() == pugi::node_pcdata && !Trim(child.value()).empty()) {
       elements = 2;  // text beside the div: not a plain wrapper
     }
   }
@@ -137,10 +138,10 @@ std::string ParseContext::Clean(std::string text) const {
 }
 
 std::string ParseContext::PlainText(std::string_view raw) const {
-  raw = TrimView(raw);
+  raw = Trim(raw);
   if (raw.find('&') == std::string_view::npos) return Clean(std::string(raw));
   std::string decoded = DecodeHtmlEntities(raw);
-  std::string_view trimmed = TrimView(decoded);
+  std::string_view trimmed = Trim(decoded);
   if (trimmed.size() != decoded.size()) {
     decoded.erase(static_cast<std::size_t>(trimmed.data() + trimmed.size() - decoded.data()));
     decoded.erase(0, static_cast<std::size_t>(trimmed.data() - decoded.data()));
@@ -160,7 +161,7 @@ std::string ParseContext::Html(std::string raw, const UrlResolver& base, bool es
 }
 
 std::string ParseContext::Url(std::string_view raw, const UrlResolver& base) const {
-  raw = TrimView(raw);
+  raw = Trim(raw);
   if (raw.empty()) return {};
   if (raw.find('&') != std::string_view::npos) {
     std::string decoded = DecodeHtmlEntities(raw);
@@ -170,7 +171,7 @@ std::string ParseContext::Url(std::string_view raw, const UrlResolver& base) con
 }
 
 std::optional<Timestamp> ParseContext::Date(std::string_view raw, std::string_view where) {
-  raw = TrimView(raw);
+  raw = Trim(raw);
   if (raw.empty()) return std::nullopt;
   auto date = ParseFeedDate(raw);
   if (!date) {
@@ -206,7 +207,7 @@ std::optional<UrlResolver> ParseContext::XmlBaseFor(pugi::xml_node node) const {
   std::string current = base_.base();
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
     UrlResolver outer(current);
-    current = outer.valid() ? outer.Resolve(*it) : std::string(TrimView(*it));
+    current = outer.valid() ? outer.Resolve(*it) : std::string(Trim(*it));
   }
   return UrlResolver(current);
 }
@@ -227,12 +228,12 @@ std::string LanguageTag(std::string text) {
 }
 
 std::string AuthorDisplayName(std::string_view text) {
-  text = TrimView(text);
+  text = Trim(text);
   // "jo@example.org (Jo Smith)"
   std::size_t open = text.find('(');
   if (open != std::string_view::npos && text.back() == ')' &&
       text.substr(0, open).find('@') != std::string_view::npos) {
-    std::string_view name = TrimView(text.substr(open + 1, text.size() - open - 2));
+    std::string_view name = Trim(text.substr(open + 1, text.size() - open - 2));
     if (!name.empty()) return std::string(name);
   }
   return std::string(text);

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <string>
 
+#include "common/text.h"
 #include "feeds/parse_context.h"
 
 namespace tributary::feeds {
@@ -34,7 +35,7 @@ void SetOnce(pugi::xml_node* slot, pugi::xml_node node) {
 }
 
 std::optional<std::int64_t> ParseLength(std::string_view text) {
-  text = TrimView(text);
+  text = Trim(text);
   std::int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || value < 0) return std::nullopt;
@@ -104,7 +105,7 @@ void ClassifyItemChild(pugi::xml_node child, Ns dialect, ParseContext& ctx, Item
       break;
     case Ns::kAtom: {
       if (local == "link") {
-        std::string_view rel = TrimView(Attribute(child, "rel"));
+        std::string_view rel = Trim(Attribute(child, "rel"));
         if (rel == "enclosure")
           n->enclosures.push_back(child);
         else if (rel.empty() || rel == "alternate")
@@ -223,7 +224,7 @@ ParsedItem BuildItem(pugi::xml_node item_node, const ItemNodes& n, int index, bo
   if (n.orig_link) item.link = ctx.UrlOf(n.orig_link, base);
   if (item.link.empty() && n.link) item.link = ctx.UrlOf(n.link, base);
   if (item.link.empty() && n.atom_link) item.link = ctx.Url(Attribute(n.atom_link, "href"), base);
-  if (item.link.empty() && n.guid && !NameIs(TrimView(Attribute(n.guid, "isPermaLink")), "false") &&
+  if (item.link.empty() && n.guid && !NameIs(Trim(Attribute(n.guid, "isPermaLink")), "false") &&
       HasScheme(item.id) && item.id.starts_with("http")) {
     item.link = item.id;
   }
@@ -273,7 +274,7 @@ void ReadSkipHours(pugi::xml_node node, PollHints* hints) {
   for (pugi::xml_node hour : node.children()) {
     if (hour.type() != pugi::node_element || !NameIs(hour.name(), "hour")) continue;
     std::string raw = NodeText(hour);
-    std::string_view text = TrimView(raw);
+    std::string_view text = Trim(raw);
     int value = -1;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || end != text.data() + text.size()) continue;
@@ -291,7 +292,7 @@ void ReadSkipDays(pugi::xml_node node, PollHints* hints) {
                                                "Friday", "Saturday", "Sunday"};
   for (pugi::xml_node day : node.children()) {
     if (day.type() != pugi::node_element || !NameIs(day.name(), "day")) continue;
-    std::string text(TrimView(NodeText(day)));
+    std::string text(Trim(NodeText(day)));
     for (std::string_view name : kDays) {
       std::string lower(name);
       lower[0] = static_cast<char>(lower[0] - 'A' + 'a');
@@ -304,7 +305,7 @@ void ReadSkipDays(pugi::xml_node node, PollHints* hints) {
 }
 
 std::optional<Seconds> PeriodSeconds(std::string_view period) {
-  period = TrimView(period);
+  period = Trim(period);
   if (NameIs(period, "hourly")) return Seconds{3600};
   if (NameIs(period, "daily")) return Seconds{86400};
   if (NameIs(period, "weekly")) return Seconds{7 * 86400};
@@ -314,7 +315,7 @@ std::optional<Seconds> PeriodSeconds(std::string_view period) {
 }
 
 int ParseSmallInt(std::string_view text, int fallback) {
-  text = TrimView(text);
+  text = Trim(text);
   int value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size()) return fallback;
@@ -361,7 +362,7 @@ void ReadChannel(pugi::xml_node channel, Ns dialect, ParseContext& ctx, ParsedFe
       else if (NameIs(local, "skipdays"))
         ReadSkipDays(child, &out->hints);
     } else if (q.ns == Ns::kAtom && local == "link") {
-      std::string_view rel = TrimView(Attribute(child, "rel"));
+      std::string_view rel = Trim(Attribute(child, "rel"));
       if (rel.empty() || rel == "alternate") SetOnce(&atom_link, child);
     } else if (q.ns == Ns::kDc) {
       if (local == "title")
@@ -426,7 +427,7 @@ void ParseRss(pugi::xml_node root, bool rdf, ParseContext& ctx, ParsedFeed* out)
   if (rdf) {
     out->format = "rss1.0";
   } else {
-    std::string_view version = TrimView(Attribute(root, "version"));
+    std::string_view version = Trim(Attribute(root, "version"));
     out->format = version.empty() ? "rss" : "rss" + std::string(version);
     if (version == "2") out->format = "rss2.0";
   }

@@ -8,27 +8,18 @@
 #include <utility>
 #include <vector>
 
+#include "common/text.h"
 #include "feeds/charset.h"
 #include "feeds/html_scan.h"
 
 namespace tributary::feeds {
 namespace {
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 bool EndsWithIgnoreCase(std::string_view text, std::string_view suffix) {
   if (text.size() < suffix.size()) return false;
   text = text.substr(text.size() - suffix.size());
   for (std::size_t i = 0; i < suffix.size(); ++i) {
-    if (Lower(text[i]) != suffix[i]) return false;
+    if (AsciiLower(text[i]) != suffix[i]) return false;
   }
   return true;
 }
@@ -44,7 +35,7 @@ bool IsUrlAttribute(const HtmlAttribute& attr) {
 // Whether an attribute value needs resolving: not empty, not a fragment,
 // not already absolute.
 bool NeedsResolving(std::string_view value) {
-  value = Trim(value);
+  value = Trim(value, kAsciiWhitespace);
   return !value.empty() && value[0] != '#' && !HasScheme(value);
 }
 
@@ -75,10 +66,10 @@ bool MayHaveRelativeUrl(std::string_view html) {
        nullptr;
        ++eq) {
     const char* name_end = eq;
-    while (name_end > begin && IsSpace(name_end[-1])) --name_end;
+    while (name_end > begin && IsAsciiWhitespace(name_end[-1])) --name_end;
     if (name_end == begin) continue;
     const std::string_view before(begin, static_cast<std::size_t>(name_end - begin));
-    switch (Lower(before.back())) {
+    switch (AsciiLower(before.back())) {
       case 'f':
         if (!EndsWithIgnoreCase(before, "href")) continue;
         break;
@@ -92,13 +83,13 @@ bool MayHaveRelativeUrl(std::string_view html) {
         continue;
     }
     const char* value = eq + 1;
-    while (value < end && IsSpace(*value)) ++value;
+    while (value < end && IsAsciiWhitespace(*value)) ++value;
     if (value < end && (*value == '"' || *value == '\'')) ++value;
     // An empty value or a fragment needs nothing; a scheme ends at the
     // first byte that cannot be in one, which every delimiter of the value
     // is, so HasScheme need not be told where the value ends.
     if (value == end || *value == '"' || *value == '\'' || *value == '>' || *value == '#' ||
-        IsSpace(*value)) {
+        IsAsciiWhitespace(*value)) {
       continue;
     }
     if (!HasScheme(std::string_view(
@@ -175,7 +166,7 @@ void CollectReplacements(const GumboNode* root, std::string_view html, const Url
       const char* data = attr->original_value.data;
       if (data == nullptr || data < html.data() || data >= html.data() + html.size()) continue;
       std::string resolved = base.Resolve(attr->value);
-      if (resolved == Trim(attr->value)) continue;
+      if (resolved == Trim(attr->value, kAsciiWhitespace)) continue;
       out->push_back({static_cast<std::size_t>(data - html.data()), attr->original_value.length,
                       EscapeAttribute(resolved)});
     }
@@ -232,7 +223,7 @@ bool CollectReplacementsByScan(std::string_view html, const UrlResolver& base,
         return false;
       }
       std::string resolved = base.Resolve(attr.value);
-      if (resolved == Trim(attr.value)) continue;
+      if (resolved == Trim(attr.value, kAsciiWhitespace)) continue;
       out->push_back(
           {scanner.OffsetOf(attr.original), attr.original.size(), EscapeAttribute(resolved)});
     }
@@ -243,7 +234,7 @@ bool CollectReplacementsByScan(std::string_view html, const UrlResolver& base,
 }  // namespace
 
 bool HasScheme(std::string_view url) {
-  url = Trim(url);
+  url = Trim(url, kAsciiWhitespace);
   if (url.empty() || !((url[0] >= 'a' && url[0] <= 'z') || (url[0] >= 'A' && url[0] <= 'Z'))) {
     return false;
   }
@@ -257,7 +248,7 @@ bool HasScheme(std::string_view url) {
   return false;
 }
 
-UrlResolver::UrlResolver(std::string_view base) : base_(Trim(base)) {
+UrlResolver::UrlResolver(std::string_view base) : base_(Trim(base, kAsciiWhitespace)) {
   if (base_.empty() || !HasScheme(base_)) return;
   CURLU* url = curl_url();
   if (url == nullptr) return;
@@ -292,7 +283,7 @@ UrlResolver& UrlResolver::operator=(UrlResolver&& other) noexcept {
 }
 
 std::string UrlResolver::Resolve(std::string_view ref) const {
-  ref = Trim(ref);
+  ref = Trim(ref, kAsciiWhitespace);
   if (handle_ == nullptr || HasScheme(ref)) return std::string(ref);
   if (ref.empty()) return {};
   if (ref == last_ref_) return last_result_;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "common/text.h"
+
 namespace tributary::feeds {
 namespace {
 
@@ -55,8 +57,6 @@ constexpr KnownPrefix kPrefixes[] = {
     {"xhtml", Ns::kXhtml, "XHTML"},
 };
 
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 bool IsTextNode(pugi::xml_node node) {
   return node.type() == pugi::node_pcdata || node.type() == pugi::node_cdata;
 }
@@ -75,7 +75,7 @@ class StringWriter final : public pugi::xml_writer {
 }  // namespace
 
 Ns NamespaceForUri(std::string_view uri) {
-  uri = TrimView(uri);
+  uri = Trim(uri);
   if (uri.empty()) return Ns::kNone;  // xmlns="" undeclares the default
   for (const KnownNamespace& known : kNamespaces) {
     if (uri == known.uri) return known.ns;
@@ -95,16 +95,9 @@ Ns NamespaceForUri(std::string_view uri) {
 bool NameIs(std::string_view name, std::string_view lower) {
   if (name.size() != lower.size()) return false;
   for (std::size_t i = 0; i < name.size(); ++i) {
-    if (Lower(name[i]) != lower[i]) return false;
+    if (AsciiLower(name[i]) != lower[i]) return false;
   }
   return true;
-}
-
-std::string_view TrimView(std::string_view s) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return s;
 }
 
 void XmlAttributeHolders::Complete(pugi::xml_node root) {

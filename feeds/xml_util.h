@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/text.h"
+
 namespace tributary::feeds {
 
 // The vocabularies feeds use, identified by namespace URI.
@@ -128,7 +130,5 @@ bool HasElementChildren(pugi::xml_node node);
 
 // Value of attribute `name` (exact, then case-insensitive), or "".
 std::string_view Attribute(pugi::xml_node node, std::string_view name);
-
-std::string_view TrimView(std::string_view s);
 
 }  // namespace tributary::feeds

@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/text.h"
 #include "output/digest_templates.h"  // generated from output/templates/
 #include "output/html_to_text.h"
 #include "output/mime.h"
@@ -114,9 +115,7 @@ data Paragraphs(std::string_view text) {
 
 // Only web links become clickable: a feed can carry javascript: or data: URLs.
 std::string WebUrl(std::string_view url) {
-  std::string lower;
-  for (char c : url.substr(0, 8))
-    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string lower = ToLowerAscii(url.substr(0, 8));
   if (lower.starts_with("http://") || lower.starts_with("https://")) return std::string(url);
   return "";
 }

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/text.h"
+
 namespace tributary::output {
 namespace {
 
@@ -29,11 +31,9 @@ bool In(std::string_view name, std::initializer_list<std::string_view> set) {
   return std::find(set.begin(), set.end(), name) != set.end();
 }
 
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 std::string LowerAscii(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = Lower(c);
+  for (char& c : out) c = AsciiLower(c);
   return out;
 }
 

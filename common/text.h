@@ -1,0 +1,52 @@
+// Small text helpers shared by every module: ASCII case, trimming, HTML
+// escaping and the FNV-1a hash. ASCII only on purpose: they serve protocol
+// tokens, markup and identifiers, never locale-dependent text. Pure and
+// thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace tributary {
+
+// The characters each kind of text calls white space.
+// HTML's and URLs' ASCII whitespace (WHATWG Infra): space, tab, LF, CR, FF.
+inline constexpr std::string_view kAsciiWhitespace = " \t\n\r\f";
+// XML's S production: space, tab, CR, LF.
+inline constexpr std::string_view kXmlWhitespace = " \t\r\n";
+// HTTP's optional whitespace (OWS, RFC 9110): space and tab.
+inline constexpr std::string_view kHttpWhitespace = " \t";
+// What std::isspace matches in the C locale (adds vertical tab).
+inline constexpr std::string_view kCWhitespace = " \t\n\v\f\r";
+
+constexpr bool IsAsciiWhitespace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+constexpr char AsciiLower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// `text` without leading and trailing characters from `whitespace`.
+constexpr std::string_view Trim(std::string_view text,
+                                std::string_view whitespace = kXmlWhitespace) {
+  const auto first = text.find_first_not_of(whitespace);
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(whitespace);
+  return text.substr(first, last - first + 1);
+}
+
+// ASCII case-insensitive equality ("Max-Age" == "max-age").
+constexpr bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (AsciiLower(a[i]) != AsciiLower(b[i])) return false;
+  }
+  return true;
+}
+
+// A copy of `text` with A-Z lowered.
+std::string ToLowerAscii(std::string_view text);
+
+}  // namespace tributary
