@@ -84,7 +84,7 @@ bool IsTimeOfDay(const std::string& text) {
   return digits(hour) && digits(minute) && std::stoi(hour) < 24 && std::stoi(minute) < 60;
 }
 
-// The forms daemon/digest_schedule.cc runs: "daily HH:MM",
+// The forms daemon/digests/digest_schedule.cc runs: "daily HH:MM",
 // "weekly <mon..sun or monday..sunday> HH:MM", "every <N>h|<N>m" between
 // 5 minutes and 7 days.
 bool IsSchedule(const std::string& schedule) {

@@ -24,7 +24,7 @@ bool IsKnownTimezone(const std::string& name);
 bool IsListenAddress(const std::string& listen);
 // "HH:MM" (or "H:MM"), 00:00 to 23:59.
 bool IsTimeOfDay(const std::string& text);
-// The digest schedule forms daemon/digest_schedule.cc runs: "daily HH:MM",
+// The digest schedule forms daemon/digests/digest_schedule.cc runs: "daily HH:MM",
 // "weekly <mon..sun or monday..sunday> HH:MM", "every <N>h|<N>m" between
 // 5 minutes and 7 days.
 bool IsSchedule(const std::string& schedule);

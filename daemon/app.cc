@@ -8,12 +8,12 @@
 
 #include "common/asio.h"
 #include "common/log.h"
-#include "daemon/digests.h"
-#include "daemon/feed_specs.h"
-#include "daemon/http_server.h"
-#include "daemon/metrics.h"
-#include "daemon/outputs.h"
-#include "daemon/poller.h"
+#include "daemon/digests/digests.h"
+#include "daemon/http/http_server.h"
+#include "daemon/polling/feed_specs.h"
+#include "daemon/polling/metrics.h"
+#include "daemon/polling/poller.h"
+#include "daemon/publishing/publisher.h"
 #include "daemon/service_notify.h"
 #include "feeds/curl_fetcher.h"
 #include "storage/sqlite_store.h"
@@ -61,7 +61,7 @@ struct Daemon::Impl {
   std::unique_ptr<storage::SqliteStore> store;
   std::unique_ptr<feeds::CurlFetcher> fetcher;
   std::unique_ptr<Poller> poller;
-  std::unique_ptr<OutputBuilder> outputs;
+  std::unique_ptr<Publisher> outputs;
   std::unique_ptr<HttpServer> http;
   std::unique_ptr<DigestService> digests;  // after io: its timers live on it
   // Services replaced by a reload, kept until their last tick has finished.
@@ -86,7 +86,7 @@ Result<void> Daemon::Impl::Open() {
   options.host_spacing = config.fetch.host_spacing;
   poller = std::make_unique<Poller>(io, *fetcher, *store, clock, parse_pool, options);
   poller->SetFeeds(specs);
-  outputs = std::make_unique<OutputBuilder>(*store, clock);
+  outputs = std::make_unique<Publisher>(*store, clock);
   outputs->Configure(config, specs);
   poller->SetMetrics(&metrics);
   outputs->SetMetrics(&metrics, [this] { return poller->InFlight(); });

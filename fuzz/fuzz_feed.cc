@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/simhash.h"
+#include "daemon/polling/simhash.h"
 #include "feeds/charset.h"
 #include "feeds/dates.h"
 #include "feeds/feed_json.h"

@@ -84,7 +84,7 @@ class CrashTest(TributaryTestCase):
             "  - url: %s\n    name: Crash %d\n    interval: 1s\n"
             % (self.server.url("/f%d.xml" % f), f) for f in range(FEEDS))
         # Retention must not delete what the oracle counts. Not "0" (documented
-        # as "keep all"): daemon/ingest.cc passes 0 through to PurgeItems,
+        # as "keep all"): daemon/polling/ingest.cc passes 0 through to PurgeItems,
         # which then purges every item (reported to the lead).
         self.config = self.write_config(
             "storage:\n  path: var/tributary.db\n  keep_items: 100000000\n  keep_age: 3650d\n"

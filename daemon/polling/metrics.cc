@@ -1,0 +1,141 @@
+#include "daemon/polling/metrics.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace tributary::daemon {
+namespace {
+
+void Line(std::string* out, const std::string& name, const std::string& labels, double value) {
+  char number[64];
+  std::snprintf(number, sizeof number, "%.17g", value);
+  *out += name;
+  if (!labels.empty()) *out += "{" + labels + "}";
+  *out += " ";
+  *out += number;
+  *out += "\n";
+}
+
+void Help(std::string* out, const std::string& name, const std::string& type,
+          const std::string& help) {
+  *out += "# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+}
+
+// Label values come from our own stable error classes, but escape anyway.
+std::string Escape(const std::string& value) {
+  std::string out;
+  for (char c : value) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+void Metrics::RecordFetch(const std::string& result, const std::string& error_class,
+                          long http_status, std::chrono::milliseconds duration,
+                          std::int64_t bytes) {
+  fetches_[{result, error_class}]++;
+  if (http_status > 0) statuses_[http_status]++;
+  double seconds = static_cast<double>(duration.count()) / 1000.0;
+  for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i) {
+    if (seconds <= kLatencyBuckets[i]) latency_buckets_[i]++;
+  }
+  latency_count_++;
+  latency_sum_ += seconds;
+  if (bytes > 0) bytes_ += static_cast<std::uint64_t>(bytes);
+}
+
+void Metrics::RecordItems(int inserted, int updated) {
+  items_new_ += static_cast<std::uint64_t>(std::max(0, inserted));
+  items_updated_ += static_cast<std::uint64_t>(std::max(0, updated));
+}
+
+void Metrics::RecordDigest(bool sent) { (sent ? digests_sent_ : digests_failed_)++; }
+
+void Metrics::RecordLoopLag(std::chrono::microseconds lag) {
+  loop_lag_seconds_ = static_cast<double>(lag.count()) / 1e6;
+  loop_lag_max_seconds_ = std::max(loop_lag_max_seconds_, loop_lag_seconds_);
+}
+
+void Metrics::AppendPrometheus(const Gauges& gauges, std::string* out) const {
+  Help(out, "tributary_fetches_total", "counter", "Feed fetches by result and error class.");
+  for (const auto& [key, count] : fetches_) {
+    Line(out, "tributary_fetches_total",
+         "result=\"" + Escape(key.first) + "\",error_class=\"" + Escape(key.second) + "\"",
+         static_cast<double>(count));
+  }
+  Help(out, "tributary_fetch_http_status_total", "counter", "Fetch responses by HTTP status.");
+  for (const auto& [status, count] : statuses_) {
+    Line(out, "tributary_fetch_http_status_total", "code=\"" + std::to_string(status) + "\"",
+         static_cast<double>(count));
+  }
+  Help(out, "tributary_fetch_duration_seconds", "histogram", "Fetch latency.");
+  for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i) {
+    char bound[32];
+    std::snprintf(bound, sizeof bound, "%g", kLatencyBuckets[i]);
+    Line(out, "tributary_fetch_duration_seconds_bucket", std::string("le=\"") + bound + "\"",
+         static_cast<double>(latency_buckets_[i]));
+  }
+  Line(out, "tributary_fetch_duration_seconds_bucket", "le=\"+Inf\"",
+       static_cast<double>(latency_count_));
+  Line(out, "tributary_fetch_duration_seconds_sum", "", latency_sum_);
+  Line(out, "tributary_fetch_duration_seconds_count", "", static_cast<double>(latency_count_));
+  Help(out, "tributary_fetch_bytes_total", "counter", "Decoded bytes received from feeds.");
+  Line(out, "tributary_fetch_bytes_total", "", static_cast<double>(bytes_));
+  Help(out, "tributary_items_new_total", "counter", "Items stored for the first time.");
+  Line(out, "tributary_items_new_total", "", static_cast<double>(items_new_));
+  Help(out, "tributary_items_updated_total", "counter", "Stored items edited by their feed.");
+  Line(out, "tributary_items_updated_total", "", static_cast<double>(items_updated_));
+  Help(out, "tributary_digests_total", "counter", "Digest deliveries by result.");
+  Line(out, "tributary_digests_total", "result=\"sent\"", static_cast<double>(digests_sent_));
+  Line(out, "tributary_digests_total", "result=\"failed\"", static_cast<double>(digests_failed_));
+  Help(out, "tributary_feeds", "gauge", "Configured feeds.");
+  Line(out, "tributary_feeds", "", static_cast<double>(gauges.feeds));
+  Help(out, "tributary_feeds_in_error", "gauge", "Feeds whose last fetch failed.");
+  Line(out, "tributary_feeds_in_error", "", static_cast<double>(gauges.feeds_in_error));
+  Help(out, "tributary_items", "gauge", "Stored items.");
+  Line(out, "tributary_items", "", static_cast<double>(gauges.items));
+  Help(out, "tributary_database_bytes", "gauge", "Size of the database file.");
+  Line(out, "tributary_database_bytes", "", static_cast<double>(gauges.database_bytes));
+  Help(out, "tributary_database_wal_bytes", "gauge", "Size of the write-ahead log.");
+  Line(out, "tributary_database_wal_bytes", "", static_cast<double>(gauges.wal_bytes));
+  Help(out, "tributary_transfers_in_flight", "gauge", "Fetches in progress.");
+  Line(out, "tributary_transfers_in_flight", "", static_cast<double>(gauges.transfers_in_flight));
+  Help(out, "tributary_loop_lag_seconds", "gauge",
+       "How late the event loop ran its last probe timer.");
+  Line(out, "tributary_loop_lag_seconds", "", loop_lag_seconds_);
+  Help(out, "tributary_loop_lag_max_seconds", "gauge", "The largest loop lag seen.");
+  Line(out, "tributary_loop_lag_max_seconds", "", loop_lag_max_seconds_);
+}
+
+LoopLagProbe::LoopLagProbe(asio::io_context& io, Metrics& metrics, std::chrono::milliseconds period)
+    : timer_(io), metrics_(metrics), period_(period) {}
+
+void LoopLagProbe::Start() {
+  stopped_ = false;
+  Arm();
+}
+
+void LoopLagProbe::Stop() {
+  stopped_ = true;
+  timer_.cancel();
+}
+
+void LoopLagProbe::Arm() {
+  expected_ = std::chrono::steady_clock::now() + period_;
+  timer_.expires_at(expected_);
+  timer_.async_wait([this](const boost::system::error_code& error) {
+    if (error || stopped_) return;
+    auto lag = std::chrono::steady_clock::now() - expected_;
+    metrics_.RecordLoopLag(std::chrono::duration_cast<std::chrono::microseconds>(lag));
+    Arm();
+  });
+}
+
+}  // namespace tributary::daemon
