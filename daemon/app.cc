@@ -86,7 +86,7 @@ Result<void> Daemon::Impl::Open() {
   options.host_spacing = config.fetch.host_spacing;
   poller = std::make_unique<Poller>(io, *fetcher, *store, clock, parse_pool, options);
   poller->SetFeeds(specs);
-  outputs = std::make_unique<Publisher>(*store, clock);
+  outputs = std::make_unique<Publisher>(*store, clock, io);
   outputs->Configure(config, specs);
   poller->SetMetrics(&metrics);
   outputs->SetMetrics(&metrics, [this] { return poller->InFlight(); });
@@ -280,6 +280,10 @@ void Daemon::Impl::Shutdown() {
   signals.cancel();
   notifier.Stop();
   if (http) http->Stop();
+  // Output commands run to their end (or their command_timeout).
+  if (outputs && outputs->commands().Running() > 0) {
+    log::Info("stopping: waiting for {} output command(s)", outputs->commands().Running());
+  }
 }
 
 void Daemon::Impl::WaitForSignal() {
@@ -382,7 +386,13 @@ Result<RoundSummary> Daemon::PollOnce(const std::vector<std::string>& only_feeds
   });
   d.io.run();
   d.parse_pool.join();
-  if (!d.stopping) d.RegenerateOutputs();
+  if (!d.stopping) {
+    d.RegenerateOutputs();
+    // The outputs' commands run on the loop: wait for them (each bounded
+    // by its command_timeout) before the one-shot command returns.
+    d.io.restart();
+    d.io.run();
+  }
   return summary;
 }
 

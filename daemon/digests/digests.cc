@@ -10,7 +10,7 @@
 #include "daemon/digests/digest_setup.h"
 #include "daemon/digests/mail_delivery.h"
 #include "daemon/polling/feed_specs.h"
-#include "daemon/publishing/publisher.h"
+#include "daemon/publishing/entry_selector.h"
 #include "output/digest_message.h"
 #include "output/sanitizer.h"
 #include "storage/sqlite_digest_ledger.h"
@@ -29,7 +29,7 @@ struct DigestSlot {
 // Groups entries by folder (the feed's first category; feeds without one
 // last) then by feed, both by name; items keep their id order.
 std::vector<output::DigestFolderGroup> GroupEntries(
-    const std::vector<Publisher::IdentifiedEntry>& entries) {
+    const std::vector<EntrySelector::IdentifiedEntry>& entries) {
   std::map<std::pair<bool, std::string>, std::map<std::string, output::DigestFeedGroup>> folders;
   for (const auto& [id, entry] : entries) {
     const output::SourceRef* source = entry.sources.empty() ? nullptr : &entry.sources.front();
@@ -66,12 +66,12 @@ struct DigestService::Impl {
       : config(config_in), clock(clock_in), worker(1) {}
 
   DigestSlot* Find(const std::string& name);
-  Result<std::vector<Publisher::IdentifiedEntry>> Select(const DigestSlot& digest,
-                                                         storage::ItemId after,
-                                                         storage::ItemId up_to);
+  Result<std::vector<EntrySelector::IdentifiedEntry>> Select(const DigestSlot& digest,
+                                                             storage::ItemId after,
+                                                             storage::ItemId up_to);
   DigestRunnerHooks Hooks(const DigestSlot& digest);
   Result<output::DigestMessage> Compose(const DigestSlot& digest, const std::string& run_key,
-                                        std::vector<Publisher::IdentifiedEntry> entries);
+                                        std::vector<EntrySelector::IdentifiedEntry> entries);
   Result<void> Register(const DigestSlot& digest);
   void Arm(DigestSlot& digest, Timestamp when);
   void TickOnWorker(DigestSlot& digest);
@@ -81,7 +81,7 @@ struct DigestService::Impl {
   std::vector<DigestSlot> digests;
   std::unique_ptr<storage::SqliteStore> store;  // worker-thread connection
   std::unique_ptr<storage::SqliteDigestLedger> ledger;
-  std::unique_ptr<Publisher> builder;
+  std::unique_ptr<EntrySelector> selector;
   asio::thread_pool worker;
   asio::io_context* io = nullptr;
   std::atomic<bool> stopping{false};
@@ -94,15 +94,15 @@ DigestSlot* DigestService::Impl::Find(const std::string& name) {
   return nullptr;
 }
 
-Result<std::vector<Publisher::IdentifiedEntry>> DigestService::Impl::Select(
+Result<std::vector<EntrySelector::IdentifiedEntry>> DigestService::Impl::Select(
     const DigestSlot& digest, storage::ItemId after, storage::ItemId up_to) {
   const config::DigestConfig& c = digest.config;
-  return builder->SelectNewEntries(c.categories, c.feeds, c.include, c.exclude, after, up_to);
+  return selector->SelectNew({c.categories, c.feeds, c.include, c.exclude, after, up_to});
 }
 
 Result<output::DigestMessage> DigestService::Impl::Compose(
     const DigestSlot& digest, const std::string& run_key,
-    std::vector<Publisher::IdentifiedEntry> entries) {
+    std::vector<EntrySelector::IdentifiedEntry> entries) {
   output::DigestInput input = digest.setup.message;
   input.now = clock.Now();
   input.run_key = run_key;
@@ -120,7 +120,7 @@ DigestRunnerHooks DigestService::Impl::Hooks(const DigestSlot& digest) {
     return ids;
   };
   hooks.compose = [this, &digest](const DigestRun& run) -> Result<output::DigestMessage> {
-    std::vector<Publisher::IdentifiedEntry> entries;
+    std::vector<EntrySelector::IdentifiedEntry> entries;
     if (run.last_item_id >= run.first_item_id) {
       auto selected = Select(digest, run.first_item_id - 1, run.last_item_id);
       if (!selected) return selected.error();
@@ -172,8 +172,8 @@ Result<std::unique_ptr<DigestService>> DigestService::Create(const config::Confi
   impl->ledger = std::move(*ledger);
   auto specs = BuildFeedSpecs(config, *impl->store);
   if (!specs) return specs.error();
-  impl->builder = std::make_unique<Publisher>(*impl->store, clock);
-  impl->builder->Configure(config, *specs);
+  impl->selector = std::make_unique<EntrySelector>(*impl->store, clock);
+  impl->selector->Configure(std::move(*specs));
   return std::unique_ptr<DigestService>(new DigestService(std::move(impl)));
 }
 
@@ -206,7 +206,7 @@ Result<std::string> DigestService::Preview(const std::string& name,
   auto entries = d.Select(*digest, after, 0);
   if (!entries) return entries.error();
   if (since) {
-    std::erase_if(*entries, [&since](const Publisher::IdentifiedEntry& e) {
+    std::erase_if(*entries, [&since](const EntrySelector::IdentifiedEntry& e) {
       return e.entry.published.value_or(e.entry.sort_time) < *since;
     });
   }

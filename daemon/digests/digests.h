@@ -1,13 +1,13 @@
 // DigestService: digest e-mails for real (issue 7). It wires the pure
 // digest parts together: digest_setup (config -> runner options, delivery,
 // message settings), digest_runner (the exactly-once state machine) over
-// SqliteDigestLedger, Publisher::SelectNewEntries for the selection
+// SqliteDigestLedger, EntrySelector::SelectNew for the selection
 // (items with id > the digest's cursor, grouped by folder then feed) and
 // RenderDigest/Deliver for the message.
 //
 // Threads: the service owns its own connections to the database (a
-// SqliteStore for reading items and a SqliteDigestLedger) and uses them
-// only on its worker thread, where runner ticks run: Deliver blocks (SMTP
+// Store for reading items and a DigestLedger: a store is used by one thread)
+// and uses them only on its worker thread, where runner ticks run: Deliver blocks (SMTP
 // round trips, fsync, sendmail), so it never runs on the daemon's
 // io_context thread. The io_context only holds one timer per digest; when
 // it fires, a tick is posted to the worker and the worker posts back when

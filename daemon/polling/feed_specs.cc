@@ -8,6 +8,7 @@
 
 #include "common/text.h"
 #include "config/host_rules.h"
+#include "daemon/polling/poller.h"
 #include "feeds/address_policy.h"
 
 namespace tributary::daemon {

@@ -22,6 +22,7 @@
 #include "common/time.h"
 #include "config/config.h"
 #include "daemon/polling/due_queue.h"
+#include "daemon/polling/feed_specs.h"
 #include "daemon/polling/ingest.h"
 #include "daemon/polling/metrics.h"
 #include "daemon/polling/poll_policy.h"
@@ -29,29 +30,6 @@
 #include "storage/store.h"
 
 namespace tributary::daemon {
-
-// How hard one server may be asked: transfers at once and the pause
-// between two starts. Halved and stretched while it answers 429/503.
-struct HostBudget {
-  int max_per_host = 2;
-  std::chrono::milliseconds spacing{500};
-  bool own_service = false;  // loopback, private or named so (IsOwnServiceHost)
-};
-
-// Everything the poller needs to know about one configured feed.
-struct FeedSpec {
-  storage::FeedId id = 0;
-  std::string name;  // for logs: configured name, else URL
-  config::FeedConfig config;
-  feeds::FetchRequest request;  // url and options; validators are filled per fetch
-  PollSettings poll;
-  IngestPolicy ingest;
-  // The unit of politeness ("https://host:443", HostKey; empty for file:
-  // and exec:) and its budget; unset: the poller's Options. The poller
-  // fills host_key from the URL when empty.
-  std::string host_key;
-  std::optional<HostBudget> host_budget;
-};
 
 // One host's budget as it stands (the /status page's host table).
 struct HostReport {

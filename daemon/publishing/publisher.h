@@ -1,22 +1,23 @@
 // Publisher: regenerates every configured output from storage queries:
 // merged feeds (Atom, RSS, JSON Feed) written to files and published on the
-// HTTP server, Markdown posts for static blogs, and the river page. It
-// selects, collapses cross-feed duplicates and maps records to the plain
-// structs of output/; the renderers do the rest. Not thread-safe: call it on
-// the io_context thread (it uses the store).
+// HTTP server, Markdown posts for static blogs, and the river, status,
+// /metrics and /healthz pages (pages.cc). EntrySelector chooses the
+// entries, output/ renders them, PostWriteCommands runs the outputs'
+// commands without blocking. Not thread-safe: call it on the io_context
+// thread (it uses the store).
 #pragma once
 
 #include <functional>
-#include <map>
-#include <set>
 #include <string>
 #include <vector>
 
+#include "common/asio.h"
 #include "common/time.h"
 #include "config/config.h"
+#include "daemon/polling/feed_specs.h"
 #include "daemon/polling/metrics.h"
-#include "daemon/polling/poller.h"
-#include "output/entry.h"
+#include "daemon/publishing/entry_selector.h"
+#include "daemon/publishing/post_commands.h"
 #include "output/status_page.h"
 #include "storage/store.h"
 
@@ -32,7 +33,8 @@ struct PollProgress {
 
 class Publisher {
  public:
-  Publisher(storage::Store& store, const Clock& clock);
+  // Post-write commands run on `io`.
+  Publisher(storage::Store& store, const Clock& clock, asio::io_context& io);
 
   void Configure(const config::Config& config, const std::vector<FeedSpec>& feeds);
 
@@ -56,42 +58,23 @@ class Publisher {
     hosts_ = std::move(hosts);
   }
 
-  // The entries an output selects, newest first (also used by digests and
-  // the river page).
-  Result<std::vector<output::OutputEntry>> SelectEntries(const config::OutputConfig& output);
-
-  // Digests: the items with ids in (after_id, up_to_id] (up_to_id 0: no
-  // bound) of the feeds `categories`/`feeds` select that pass the keyword
-  // filters, ascending by id, each with its store id. No collapsing: every
-  // item is accounted for by the digest's exactly-once ledger.
-  struct IdentifiedEntry {
-    storage::ItemId id = 0;
-    output::OutputEntry entry;
-  };
-  Result<std::vector<IdentifiedEntry>> SelectNewEntries(const std::vector<std::string>& categories,
-                                                        const std::vector<std::string>& feeds,
-                                                        const std::vector<std::string>& include,
-                                                        const std::vector<std::string>& exclude,
-                                                        storage::ItemId after_id,
-                                                        storage::ItemId up_to_id);
+  const PostWriteCommands& commands() const { return commands_; }
 
  private:
-  std::vector<storage::FeedId> FeedsFor(const std::vector<std::string>& categories,
-                                        const std::vector<std::string>& feeds) const;
-  output::SourceRef SourceFor(storage::FeedId id) const;
-  output::OutputEntry ToEntry(const storage::ItemRecord& item) const;
   bool WriteFeedOutput(const config::OutputConfig& output, HttpServer* server);
   bool WriteMarkdownOutput(const config::OutputConfig& output);
-  void RunCommand(const config::OutputConfig& output);
-  // The river page (/), the status page (/status) and /healthz.
+  // pages.cc: the river page (/), the status page (/status), /metrics and
+  // /healthz.
   void PublishPages(HttpServer* server);
+  void RegisterRoutes(HttpServer* server);
+  std::string RenderMetrics(HttpServer* server);
   output::StatusPage BuildStatusPage();
 
   storage::Store& store_;
   const Clock& clock_;
+  EntrySelector selector_;
+  PostWriteCommands commands_;
   config::Config config_;
-  std::vector<FeedSpec> feeds_;
-  std::map<storage::FeedId, storage::FeedRow> rows_;
   Timestamp started_;
   bool routes_registered_ = false;
   Metrics* metrics_ = nullptr;
@@ -99,5 +82,8 @@ class Publisher {
   std::function<PollProgress()> progress_;
   std::function<std::vector<output::HostHealth>()> hosts_;
 };
+
+// The Content-Type of a merged feed in `format` ("atom", "rss", "json").
+std::string FeedContentType(const std::string& format);
 
 }  // namespace tributary::daemon
