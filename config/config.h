@@ -25,10 +25,16 @@ struct SourceMark {
 };
 
 struct StorageConfig {
-  std::string path = "var/tributary.db";
+  std::string path = "var/tributary.db";  // SQLite, the embedded default
+  // PostgreSQL instead (a libpq URI, "postgresql://[user@]host[:port]/db");
+  // passwords come from libpq's PGPASSWORD, ~/.pgpass or PGPASSFILE.
+  std::string url;
   std::size_t keep_items = 1000;  // per feed
   Seconds keep_age{Seconds{180LL * 24 * 3600}};
   std::size_t max_items = 0;  // in the whole database; 0: no global cap
+
+  // What storage::OpenStore takes: the URL when set, else the file.
+  const std::string& Location() const { return url.empty() ? path : url; }
 };
 
 // Defaults for every feed; each feed may override most of them.

@@ -16,7 +16,7 @@
 #include "daemon/publishing/publisher.h"
 #include "daemon/service_notify.h"
 #include "feeds/curl_fetcher.h"
-#include "storage/sqlite_store.h"
+#include "storage/open.h"
 
 namespace tributary::daemon {
 
@@ -58,7 +58,7 @@ struct Daemon::Impl {
   int generation = 1;
   bool stopping = false;
 
-  std::unique_ptr<storage::SqliteStore> store;
+  std::unique_ptr<storage::Store> store;
   std::unique_ptr<feeds::CurlFetcher> fetcher;
   std::unique_ptr<Poller> poller;
   std::unique_ptr<Publisher> outputs;
@@ -73,7 +73,7 @@ struct Daemon::Impl {
 };
 
 Result<void> Daemon::Impl::Open() {
-  auto opened = storage::SqliteStore::Open(config.storage.path);
+  auto opened = storage::OpenStore(config.storage.Location());
   if (!opened) return opened.error();
   store = std::move(*opened);
   fetcher = std::make_unique<feeds::CurlFetcher>(io, clock);
@@ -131,13 +131,14 @@ void Daemon::Impl::Apply(const config::Config& next) {
                generation);
     return;
   }
-  if (next.storage.path != config.storage.path) {
-    log::Warn("reload: storage.path changed; it takes effect after a restart");
+  if (next.storage.Location() != config.storage.Location()) {
+    log::Warn("reload: storage.path or storage.url changed; it takes effect after a restart");
   }
   // Digests are rebuilt from the new config before anything is applied, so
   // a digest the new config gets wrong rejects the whole reload.
   config::Config digest_config = next;
   digest_config.storage.path = config.storage.path;
+  digest_config.storage.url = config.storage.url;
   auto next_digests = DigestService::Create(digest_config, clock);
   if (next_digests) {
     if (auto registered = (*next_digests)->RegisterAll(); !registered) {
@@ -154,9 +155,11 @@ void Daemon::Impl::Apply(const config::Config& next) {
   }
   for (const auto& warning : next.warnings) log::Warn("{}", warning);
   auto storage_path = config.storage.path;
+  auto storage_url = config.storage.url;
   auto server = config.server;
   config = next;
   config.storage.path = storage_path;
+  config.storage.url = storage_url;
   config.server = server;
   specs = std::move(*built);
   Poller::Options options;
@@ -207,8 +210,8 @@ void Daemon::Impl::Maintain() {
       ScheduleOutputs();
     }
   }
-  if (auto checkpointed = store->Checkpoint(); !checkpointed) {
-    log::Debug("{}", checkpointed.error().ToString());
+  if (auto maintained = store->Maintain(); !maintained) {
+    log::Debug("{}", maintained.error().ToString());
   }
   maintenance_timer.expires_after(std::chrono::minutes{10});
   maintenance_timer.async_wait([this](const boost::system::error_code& error) {

@@ -20,7 +20,7 @@
 #include "feeds/discover.h"
 #include "feeds/feed_json.h"
 #include "feeds/parser.h"
-#include "storage/sqlite_store.h"
+#include "storage/open.h"
 
 namespace tributary::daemon {
 namespace {
@@ -128,8 +128,10 @@ int CheckConfigCommand(const std::string& config_path) {
   auto config = config::LoadConfig(config_path);
   if (!config) return Fail(config.error());
   std::cout << config_path << ": ok\n";
-  std::cout << "storage: " << config->storage.path << " (keep " << config->storage.keep_items
-            << " items per feed)\n";
+  std::cout << "storage: "
+            << (config->storage.url.empty() ? "SQLite " + config->storage.path
+                                            : "PostgreSQL " + log::CensorUrl(config->storage.url))
+            << " (keep " << config->storage.keep_items << " items per feed)\n";
   std::cout << "feeds (" << config->feeds.size() << "):\n";
   for (const auto& feed : config->feeds) {
     auto interval = feed.interval.value_or(config->fetch.interval);
@@ -167,7 +169,7 @@ int CheckConfigCommand(const std::string& config_path) {
 int StatusCommand(const std::string& config_path, bool json) {
   auto config = config::LoadConfig(config_path);
   if (!config) return Fail(config.error());
-  auto store = storage::SqliteStore::Open(config->storage.path);
+  auto store = storage::OpenStore(config->storage.Location());
   if (!store) return Fail(store.error());
   auto specs = BuildFeedSpecs(*config, **store);
   if (!specs) return Fail(specs.error());

@@ -69,6 +69,7 @@ class PgStore final : public Store {
   Result<int> SchemaVersion();
   // The database as errors and logs name it: the URL without its password.
   const std::string& name() const;
+  std::string Describe() const override { return "PostgreSQL database " + name(); }
 
  private:
   explicit PgStore(std::unique_ptr<pg::Session> session);

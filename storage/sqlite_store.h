@@ -74,7 +74,9 @@ class SqliteStore final : public Store {
   // PRAGMA quick_check: reads every page (about 0.3 s per 500 MB here), so
   // the daemon runs it once at start and one-shot commands do not; they
   // report SQLITE_CORRUPT, naming the file, if they meet a damaged page.
-  Result<void> CheckIntegrity();
+  Result<void> CheckIntegrity() override;
+  Result<void> Maintain() override { return Checkpoint(); }
+  std::string Describe() const override { return "SQLite database " + path_; }
   // The schema version of the open database (PRAGMA user_version).
   Result<int> SchemaVersion();
   const std::string& path() const { return path_; }

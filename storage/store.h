@@ -167,6 +167,15 @@ class Store {
 
   virtual Result<StoreStats> Stats() = 0;
 
+  // Housekeeping the daemon asks for now and then from its loop (SQLite
+  // truncates a grown write-ahead log). Nothing by default.
+  virtual Result<void> Maintain() { return Ok(); }
+  // A read of the stored data the daemon runs once at start (SQLite's
+  // quick_check); one-shot commands skip it. Nothing by default.
+  virtual Result<void> CheckIntegrity() { return Ok(); }
+  // Where the data lives, for messages: a file, or a URI without password.
+  virtual std::string Describe() const = 0;
+
   // Group commit. Between BeginBatch and CommitBatch every method above is
   // still all-or-nothing on its own (a failed one undoes only itself), but
   // they become durable together, with one sync instead of one each. If

@@ -13,8 +13,7 @@
 #include "daemon/publishing/entry_selector.h"
 #include "output/digest_message.h"
 #include "output/sanitizer.h"
-#include "storage/sqlite_digest_ledger.h"
-#include "storage/sqlite_store.h"
+#include "storage/open.h"
 
 namespace tributary::daemon {
 namespace {
@@ -79,8 +78,8 @@ struct DigestService::Impl {
   config::Config config;
   const Clock& clock;
   std::vector<DigestSlot> digests;
-  std::unique_ptr<storage::SqliteStore> store;  // worker-thread connection
-  std::unique_ptr<storage::SqliteDigestLedger> ledger;
+  std::unique_ptr<storage::Store> store;  // worker-thread connection
+  std::unique_ptr<storage::DigestLedger> ledger;
   std::unique_ptr<EntrySelector> selector;
   asio::thread_pool worker;
   asio::io_context* io = nullptr;
@@ -164,10 +163,10 @@ Result<std::unique_ptr<DigestService>> DigestService::Create(const config::Confi
   }
   if (impl->digests.empty())
     return std::unique_ptr<DigestService>(new DigestService(std::move(impl)));
-  auto store = storage::SqliteStore::Open(config.storage.path);
+  auto store = storage::OpenStore(config.storage.Location());
   if (!store) return store.error();
   impl->store = std::move(*store);
-  auto ledger = storage::SqliteDigestLedger::Open(config.storage.path);
+  auto ledger = storage::OpenDigestLedger(config.storage.Location());
   if (!ledger) return ledger.error();
   impl->ledger = std::move(*ledger);
   auto specs = BuildFeedSpecs(config, *impl->store);

@@ -1,7 +1,7 @@
 // DigestService: digest e-mails for real (issue 7). It wires the pure
 // digest parts together: digest_setup (config -> runner options, delivery,
 // message settings), digest_runner (the exactly-once state machine) over
-// SqliteDigestLedger, EntrySelector::SelectNew for the selection
+// the DigestLedger, EntrySelector::SelectNew for the selection
 // (items with id > the digest's cursor, grouped by folder then feed) and
 // RenderDigest/Deliver for the message.
 //
@@ -36,7 +36,7 @@ struct DigestSendReport {
 class DigestService {
  public:
   // Validates every digest of `config` and opens the service's own
-  // connections to config.storage.path (which the caller's SqliteStore has
+  // connections to the configured store (which the caller's Store has
   // already created or upgraded). Changes no state.
   static Result<std::unique_ptr<DigestService>> Create(const config::Config& config,
                                                        const Clock& clock);

@@ -501,3 +501,37 @@ TEST(ConfigLoaderTest, MissingFeedListIsAnError) {
 
 }  // namespace
 }  // namespace tributary::config
+
+namespace tributary::config {
+namespace {
+
+TEST(ConfigLoaderStorageUrlTest, PostgresUrlSelectsPostgresAndPathStaysSqlite) {
+  auto pg =
+      ParseConfig("storage: {url: 'postgresql://tributary@db.lan:5433/feeds'}\n", "t.yaml", ".");
+  ASSERT_TRUE(pg) << pg.error().ToString();
+  EXPECT_EQ(pg->storage.Location(), "postgresql://tributary@db.lan:5433/feeds");
+  auto sqlite = ParseConfig("storage: {path: db.sqlite}\n", "t.yaml", ".");
+  ASSERT_TRUE(sqlite);
+  EXPECT_EQ(sqlite->storage.Location(), "db.sqlite");
+}
+
+TEST(ConfigLoaderStorageUrlTest, BothBackendsOrAPasswordOrAnotherSchemeIsAnErrorOnItsLine) {
+  auto both = ParseConfig("storage:\n  path: db\n  url: postgresql://h/db\n", "t.yaml", ".");
+  ASSERT_FALSE(both);
+  EXPECT_EQ(both.error().context, "t.yaml:3:8");
+  EXPECT_NE(both.error().message.find("both set"), std::string::npos);
+
+  auto secret = ParseConfig("storage:\n  url: postgresql://u:hunter2@h/db\n", "t.yaml", ".");
+  ASSERT_FALSE(secret);
+  EXPECT_NE(secret.error().message.find(".pgpass"), std::string::npos);
+  // An '@' later in the URI (a query value) is not a password.
+  EXPECT_TRUE(
+      ParseConfig("storage:\n  url: postgresql://u@h/db?application_name=a:b\n", "t.yaml", "."));
+
+  auto mysql = ParseConfig("storage:\n  url: mysql://h/db\n", "t.yaml", ".");
+  ASSERT_FALSE(mysql);
+  EXPECT_NE(mysql.error().message.find("not a PostgreSQL URL"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tributary::config
