@@ -20,6 +20,7 @@
 #include "feeds/discover.h"
 #include "feeds/feed_json.h"
 #include "feeds/parser.h"
+#include "storage/db_copy.h"
 #include "storage/open.h"
 
 namespace tributary::daemon {
@@ -322,6 +323,22 @@ int DigestSendCommand(const std::string& config_path, const std::string& name) {
             << (report->sent > 0 ? "sent " + std::to_string(report->sent) + " message(s)"
                                  : std::string("nothing new to send"))
             << "\n";
+  return kExitOk;
+}
+
+int DbCopyCommand(const std::string& from, const std::string& to) {
+  if (!storage::IsPostgresUrl(to)) {
+    return Fail(Error{ErrorCode::kInvalidArgument, "--to must be a postgresql:// URL", to});
+  }
+  if (storage::IsPostgresUrl(from) || !std::filesystem::exists(from)) {
+    return Fail(
+        Error{ErrorCode::kNotFound, "--from must be an existing SQLite database file", from});
+  }
+  auto copied = storage::CopySqliteToPostgres(from, to);
+  if (!copied) return Fail(copied.error());
+  std::cout << "copied " << from << " to " << log::CensorUrl(to) << ":\n";
+  for (const auto& table : *copied) std::cout << "  " << table.name << ": " << table.rows << "\n";
+  std::cout << "every count matches; set storage.url to use it\n";
   return kExitOk;
 }
 

@@ -33,5 +33,7 @@ int DigestPreviewCommand(const std::string& config_path, const std::string& name
 // Sends digest `name` now (exactly-once bookkeeping). Exit 75 when the
 // delivery failed and the items stay queued for a retry.
 int DigestSendCommand(const std::string& config_path, const std::string& name);
+// `db copy`: the SQLite database `from` into the empty PostgreSQL `to`.
+int DbCopyCommand(const std::string& from, const std::string& to);
 
 }  // namespace tributary::daemon

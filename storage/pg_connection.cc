@@ -55,6 +55,10 @@ std::string Params::Add(std::string_view value) {
 
 std::string Params::Add(const std::optional<Timestamp>& value) {
   if (value) return Add(*value);
+  return AddNull();
+}
+
+std::string Params::AddNull() {
   values_.push_back(Param{});
   return Placeholder();
 }

@@ -35,6 +35,7 @@ class Params {
   std::string Add(std::string_view value);
   std::string Add(Timestamp value) { return Add(static_cast<std::int64_t>(ToUnix(value))); }
   std::string Add(const std::optional<Timestamp>& value);
+  std::string AddNull();
   const std::vector<Param>& values() const { return values_; }
 
  private:
