@@ -136,7 +136,17 @@ class Poller {
   void Enqueue(storage::FeedId id, feeds::FetchResult result, Result<feeds::ParsedFeed> parsed,
                std::shared_ptr<const PreparedDocument> prepared = nullptr);
   void Drain();
+  // poller_store.cc: what one answer changes.
   FeedOutcome StoreOne(const Ready& ready);
+  void FollowRedirect(const FeedSpec& spec, const feeds::FetchResult& result,
+                      storage::FeedState& state);
+  FeedOutcome StoreNotModified(const FeedSpec& spec, const feeds::FetchResult& result,
+                               storage::FeedState& state, Timestamp now);
+  FeedOutcome StoreDocument(const FeedSpec& spec, const Ready& ready,
+                            const storage::FeedState& before, storage::FeedState& state,
+                            Timestamp now);
+  FeedOutcome RecordStorageFailure(const FeedSpec& spec, storage::FeedState failed,
+                                   const Error& error, Timestamp now);
   void Finish(const FeedOutcome& outcome);
   FeedOutcome RecordFailure(const FeedSpec& spec, storage::FeedState state,
                             const feeds::FetchResult& result, std::string_view error_class,
