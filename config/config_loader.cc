@@ -237,6 +237,44 @@ void RejectKeys(MapReader& in, std::initializer_list<const char*> keys, const st
   }
 }
 
+void CheckFeedOutput(MapReader& in, OutputConfig& output) {
+  if (output.format.empty()) output.format = "atom";
+  if (!IsOneOf(output.format, {"atom", "rss", "json"})) {
+    in.problems().Add(in.Take("format"), in.Join("format"),
+                      Quote(output.format) + " is not a feed format (use atom, rss or json)");
+  }
+  if (output.path.empty() && output.url_path.empty()) {
+    in.problems().Add(in.node(), in.path(), "a feed output needs path, url_path or both");
+  }
+  if (!output.url_path.empty() && output.url_path.front() != '/') {
+    in.problems().Add(in.Take("url_path"), in.Join("url_path"),
+                      Quote(output.url_path) + " must start with \"/\"");
+  } else if (IsOneOf(output.url_path, {"/", "/status", "/healthz", "/metrics"})) {
+    in.problems().Add(in.Take("url_path"), in.Join("url_path"),
+                      Quote(output.url_path) + " is a route of the built-in server");
+  }
+  RejectKeys(in, {"template", "dir", "export_back_catalogue"},
+             "only markdown outputs have this key");
+}
+
+void CheckMarkdownOutput(MapReader& in, const OutputConfig& output, const std::string& base_dir) {
+  in.Require("dir", " (the folder posts are written to)");
+  RejectKeys(in, {"format", "path", "url_path"}, "only feed outputs have this key");
+  const bool looks_like_path = output.template_name.find('/') != std::string::npos ||
+                               output.template_name.find('.') != std::string::npos;
+  if (looks_like_path) {
+    std::error_code error;
+    if (!fs::is_regular_file(Resolve(base_dir, output.template_name), error)) {
+      in.problems().Add(in.Take("template"), in.Join("template"),
+                        "template file " + Quote(output.template_name) + " does not exist");
+    }
+  } else if (!IsOneOf(output.template_name, {"hexo", "hugo", "jekyll"})) {
+    in.problems().Add(in.Take("template"), in.Join("template"),
+                      Quote(output.template_name) +
+                          " is not a shipped template (hexo, hugo, jekyll) or a file path");
+  }
+}
+
 void ReadOutput(MapReader& in, OutputConfig& output, const std::string& base_dir) {
   output.mark = in.problems().MarkOf(in.node());
   const bool has_type = in.Require("type", " (feed or markdown)");
@@ -259,41 +297,10 @@ void ReadOutput(MapReader& in, OutputConfig& output, const std::string& base_dir
   in.StringList("command", &output.command);
   in.WholeSeconds("command_timeout", &output.command_timeout, Seconds{1});
   if (!has_type) return;
-
   if (output.type == "feed") {
-    if (output.format.empty()) output.format = "atom";
-    if (!IsOneOf(output.format, {"atom", "rss", "json"})) {
-      in.problems().Add(in.Take("format"), in.Join("format"),
-                        Quote(output.format) + " is not a feed format (use atom, rss or json)");
-    }
-    if (output.path.empty() && output.url_path.empty()) {
-      in.problems().Add(in.node(), in.path(), "a feed output needs path, url_path or both");
-    }
-    if (!output.url_path.empty() && output.url_path.front() != '/') {
-      in.problems().Add(in.Take("url_path"), in.Join("url_path"),
-                        Quote(output.url_path) + " must start with \"/\"");
-    } else if (IsOneOf(output.url_path, {"/", "/status", "/healthz", "/metrics"})) {
-      in.problems().Add(in.Take("url_path"), in.Join("url_path"),
-                        Quote(output.url_path) + " is a route of the built-in server");
-    }
-    RejectKeys(in, {"template", "dir", "export_back_catalogue"},
-               "only markdown outputs have this key");
+    CheckFeedOutput(in, output);
   } else if (output.type == "markdown") {
-    in.Require("dir", " (the folder posts are written to)");
-    RejectKeys(in, {"format", "path", "url_path"}, "only feed outputs have this key");
-    const bool looks_like_path = output.template_name.find('/') != std::string::npos ||
-                                 output.template_name.find('.') != std::string::npos;
-    if (looks_like_path) {
-      std::error_code error;
-      if (!fs::is_regular_file(Resolve(base_dir, output.template_name), error)) {
-        in.problems().Add(in.Take("template"), in.Join("template"),
-                          "template file " + Quote(output.template_name) + " does not exist");
-      }
-    } else if (!IsOneOf(output.template_name, {"hexo", "hugo", "jekyll"})) {
-      in.problems().Add(in.Take("template"), in.Join("template"),
-                        Quote(output.template_name) +
-                            " is not a shipped template (hexo, hugo, jekyll) or a file path");
-    }
+    CheckMarkdownOutput(in, output, base_dir);
   } else {
     in.problems().Add(in.Take("type"), in.Join("type"),
                       Quote(output.type) + " is not an output type (use feed or markdown)");
@@ -323,6 +330,41 @@ void CheckDelivery(MapReader& in, const std::string& delivery) {
   }
   if (!why.empty()) {
     in.problems().Add(in.Take("delivery"), in.Join("delivery"), Quote(delivery) + " " + why);
+  }
+}
+
+// What a digest's values must be, each problem on its key's line.
+void CheckDigest(MapReader& in, const DigestConfig& digest) {
+  if (!digest.name.empty() && !IsPlainName(digest.name)) {
+    in.problems().Add(in.Take("name"), in.Join("name"),
+                      Quote(digest.name) + " may hold only letters, digits, - and _");
+  }
+  if (!IsSchedule(digest.schedule)) {
+    in.problems().Add(in.Take("schedule"), in.Join("schedule"),
+                      Quote(digest.schedule) +
+                          " is not a schedule (use \"daily 07:00\", \"weekly mon 07:00\" or "
+                          "\"every 6h\")");
+  }
+  if (!IsKnownTimezone(digest.timezone)) {
+    in.problems().Add(in.Take("timezone"), in.Join("timezone"),
+                      Quote(digest.timezone) + " is not an IANA time zone (e.g. Asia/Shanghai)");
+  }
+  if (!digest.from.empty() && digest.from.find('@') == std::string::npos) {
+    in.problems().Add(in.Take("from"), in.Join("from"), Quote(digest.from) + " is not an address");
+  }
+  for (std::size_t i = 0; i < digest.to.size(); ++i) {
+    if (digest.to[i].find('@') == std::string::npos) {
+      in.problems().Add(in.Take("to")[i], in.Join("to") + "[" + std::to_string(i) + "]",
+                        Quote(digest.to[i]) + " is not an address");
+    }
+  }
+  if (in.Has("to") && digest.to.empty()) {
+    in.problems().Add(in.Take("to"), in.Join("to"), "names no recipient");
+  }
+  CheckDelivery(in, digest.delivery);
+  if (!digest.password_file.empty() && !digest.password_env.empty()) {
+    in.problems().Add(in.Take("password_env"), in.Join("password_env"),
+                      "give password_file or password_env, not both");
   }
 }
 
@@ -356,37 +398,7 @@ void ReadDigest(MapReader& in, DigestConfig& digest, const fs::path& base_dir) {
     }
   }
 
-  if (!digest.name.empty() && !IsPlainName(digest.name)) {
-    in.problems().Add(in.Take("name"), in.Join("name"),
-                      Quote(digest.name) + " may hold only letters, digits, - and _");
-  }
-  if (!IsSchedule(digest.schedule)) {
-    in.problems().Add(in.Take("schedule"), in.Join("schedule"),
-                      Quote(digest.schedule) +
-                          " is not a schedule (use \"daily 07:00\", \"weekly mon 07:00\" or "
-                          "\"every 6h\")");
-  }
-  if (!IsKnownTimezone(digest.timezone)) {
-    in.problems().Add(in.Take("timezone"), in.Join("timezone"),
-                      Quote(digest.timezone) + " is not an IANA time zone (e.g. Asia/Shanghai)");
-  }
-  if (!digest.from.empty() && digest.from.find('@') == std::string::npos) {
-    in.problems().Add(in.Take("from"), in.Join("from"), Quote(digest.from) + " is not an address");
-  }
-  for (std::size_t i = 0; i < digest.to.size(); ++i) {
-    if (digest.to[i].find('@') == std::string::npos) {
-      in.problems().Add(in.Take("to")[i], in.Join("to") + "[" + std::to_string(i) + "]",
-                        Quote(digest.to[i]) + " is not an address");
-    }
-  }
-  if (in.Has("to") && digest.to.empty()) {
-    in.problems().Add(in.Take("to"), in.Join("to"), "names no recipient");
-  }
-  CheckDelivery(in, digest.delivery);
-  if (!digest.password_file.empty() && !digest.password_env.empty()) {
-    in.problems().Add(in.Take("password_env"), in.Join("password_env"),
-                      "give password_file or password_env, not both");
-  }
+  CheckDigest(in, digest);
 }
 
 // ---------------------------------------------------------------------

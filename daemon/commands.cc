@@ -167,49 +167,34 @@ int CheckConfigCommand(const std::string& config_path) {
   return kExitOk;
 }
 
-int StatusCommand(const std::string& config_path, bool json) {
-  auto config = config::LoadConfig(config_path);
-  if (!config) return Fail(config.error());
-  auto store = storage::OpenStore(config->storage.Location());
-  if (!store) return Fail(store.error());
-  auto specs = BuildFeedSpecs(*config, **store);
-  if (!specs) return Fail(specs.error());
-  SystemClock clock;
-  auto now = clock.Now();
-  // One query for every feed, not four per feed (100,000 feeds).
-  auto listed = (*store)->ListFeedOverviews();
-  if (!listed) return Fail(listed.error());
-  std::unordered_map<storage::FeedId, storage::FeedOverview> overviews;
-  for (auto& overview : *listed) overviews.emplace(overview.row.id, std::move(overview));
-  nlohmann::json rows = nlohmann::json::array();
-  for (const auto& spec : *specs) {
-    const storage::FeedOverview& feed = overviews[spec.id];
-    const storage::FeedState& s = feed.state;
-    nlohmann::json entry;
-    entry["name"] = spec.name;
-    entry["url"] = log::CensorUrl(!feed.row.url.empty() ? feed.row.url : spec.config.url);
-    entry["last_success"] = s.last_success ? FormatRfc3339(*s.last_success) : "";
-    entry["last_error"] = s.last_error;
-    entry["error_class"] = s.error_class;
-    entry["error_count"] = s.error_count;
-    entry["http_status"] = s.http_status;
-    entry["next_poll"] = s.next_poll ? FormatRfc3339(*s.next_poll) : "";
-    entry["disabled"] = s.disabled;
-    entry["items"] = feed.items;
-    // Average items per day over the time we have known the feed.
-    double per_day = 0;
-    if (feed.oldest_first_seen && feed.items > 0) {
-      auto days = std::max<double>(
-          1.0, static_cast<double>((now - *feed.oldest_first_seen).count()) / 86400.0);
-      per_day = static_cast<double>(feed.items) / days;
-    }
-    entry["items_per_day"] = std::round(per_day * 10) / 10;
-    rows.push_back(entry);
+namespace {
+
+// One feed's row of `tributary status` (also its --json shape).
+nlohmann::json StatusRow(const FeedSpec& spec, const storage::FeedOverview& feed, Timestamp now) {
+  const storage::FeedState& s = feed.state;
+  nlohmann::json entry;
+  entry["name"] = spec.name;
+  entry["url"] = log::CensorUrl(!feed.row.url.empty() ? feed.row.url : spec.config.url);
+  entry["last_success"] = s.last_success ? FormatRfc3339(*s.last_success) : "";
+  entry["last_error"] = s.last_error;
+  entry["error_class"] = s.error_class;
+  entry["error_count"] = s.error_count;
+  entry["http_status"] = s.http_status;
+  entry["next_poll"] = s.next_poll ? FormatRfc3339(*s.next_poll) : "";
+  entry["disabled"] = s.disabled;
+  entry["items"] = feed.items;
+  // Average items per day over the time we have known the feed.
+  double per_day = 0;
+  if (feed.oldest_first_seen && feed.items > 0) {
+    auto days = std::max<double>(
+        1.0, static_cast<double>((now - *feed.oldest_first_seen).count()) / 86400.0);
+    per_day = static_cast<double>(feed.items) / days;
   }
-  if (json) {
-    std::cout << rows.dump(2) << "\n";
-    return kExitOk;
-  }
+  entry["items_per_day"] = std::round(per_day * 10) / 10;
+  return entry;
+}
+
+void PrintStatusTable(const nlohmann::json& rows) {
   std::cout << std::left << std::setw(28) << "FEED" << std::setw(22) << "LAST SUCCESS"
             << std::setw(22) << "NEXT POLL" << std::setw(6) << "HTTP" << std::setw(7) << "ITEMS"
             << std::setw(8) << "PER DAY"
@@ -230,6 +215,30 @@ int StatusCommand(const std::string& config_path, bool json) {
               << std::setw(22) << entry["next_poll"].get<std::string>() << std::setw(6)
               << entry["http_status"].get<long>() << std::setw(7) << entry["items"].get<long>()
               << std::setw(8) << per_day.str() << error << "\n";
+  }
+}
+
+}  // namespace
+
+int StatusCommand(const std::string& config_path, bool json) {
+  auto config = config::LoadConfig(config_path);
+  if (!config) return Fail(config.error());
+  auto store = storage::OpenStore(config->storage.Location());
+  if (!store) return Fail(store.error());
+  auto specs = BuildFeedSpecs(*config, **store);
+  if (!specs) return Fail(specs.error());
+  SystemClock clock;
+  // One query for every feed, not four per feed (100,000 feeds).
+  auto listed = (*store)->ListFeedOverviews();
+  if (!listed) return Fail(listed.error());
+  std::unordered_map<storage::FeedId, storage::FeedOverview> overviews;
+  for (auto& overview : *listed) overviews.emplace(overview.row.id, std::move(overview));
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& spec : *specs) rows.push_back(StatusRow(spec, overviews[spec.id], clock.Now()));
+  if (json) {
+    std::cout << rows.dump(2) << "\n";
+  } else {
+    PrintStatusTable(rows);
   }
   return kExitOk;
 }

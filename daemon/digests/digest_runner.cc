@@ -22,71 +22,86 @@ Seconds DigestRunner::Backoff(int attempts) const {
   return std::min(delay, options_.max_backoff);
 }
 
-Result<Timestamp> DigestRunner::Tick() {
-  const Timestamp now = clock_.Now();
+// The digest's cursor. First sight: start the schedule now rather than
+// firing for the past, and begin with items that arrive from now on (a
+// digest added to a full database does not mail the whole back catalogue).
+Result<DigestCursor> DigestRunner::LoadCursor(Timestamp now) {
   Result<std::optional<DigestCursor>> loaded = ledger_.LoadCursor(options_.digest);
   if (!loaded) return loaded.error();
-  if (!loaded->has_value()) {
-    // First sight: start the schedule now rather than firing for the past,
-    // and begin with items that arrive from now on (a digest added to a
-    // full database does not mail the whole back catalogue).
-    Result<std::vector<std::int64_t>> existing = hooks_.new_item_ids(0);
-    if (!existing) return existing.error();
-    const DigestCursor cursor{existing->empty() ? 0 : existing->back(), now};
-    if (Result<void> saved = ledger_.SaveCursor(options_.digest, cursor); !saved) {
+  if (loaded->has_value()) return **loaded;
+  Result<std::vector<std::int64_t>> existing = hooks_.new_item_ids(0);
+  if (!existing) return existing.error();
+  const DigestCursor cursor{existing->empty() ? 0 : existing->back(), now};
+  if (Result<void> saved = ledger_.SaveCursor(options_.digest, cursor); !saved) {
+    return saved.error();
+  }
+  return cursor;
+}
+
+// Attempts `run` and says when to look again if it is still open.
+Result<std::optional<Timestamp>> DigestRunner::AttemptAndRecheck(const DigestRun& run,
+                                                                 Timestamp now) {
+  if (Result<void> attempted = Attempt(run, now); !attempted) return attempted.error();
+  Result<std::optional<DigestRun>> still_open = ledger_.LoadOpenRun(options_.digest);
+  if (!still_open) return still_open.error();
+  if (still_open->has_value()) return std::optional<Timestamp>((*still_open)->next_attempt);
+  return std::optional<Timestamp>();
+}
+
+// The due `slot` becomes a run of everything selected since the cursor (or
+// is skipped when that is nothing and empty digests are not sent).
+Result<std::optional<Timestamp>> DigestRunner::PlanSlot(const DigestCursor& cursor, Timestamp slot,
+                                                        Timestamp now) {
+  Result<std::vector<std::int64_t>> ids = hooks_.new_item_ids(cursor.last_item_id);
+  if (!ids) return ids.error();
+  if (ids->empty() && !options_.send_empty) {
+    log::Info("digest {}: nothing new for the slot {}, not sending", options_.digest,
+              FormatRfc3339(slot));
+    if (Result<void> saved =
+            ledger_.SaveCursor(options_.digest, DigestCursor{cursor.last_item_id, slot});
+        !saved) {
       return saved.error();
     }
-    *loaded = cursor;
+    return std::optional<Timestamp>();
   }
-  const DigestCursor cursor = **loaded;
+  DigestRun run;
+  run.digest = options_.digest;
+  run.slot = slot;
+  run.first_item_id = cursor.last_item_id + 1;
+  run.last_item_id = ids->empty() ? cursor.last_item_id : ids->back();
+  run.state = DigestRunState::kPlanned;
+  run.next_attempt = now;
+  Result<DigestRun> planned = ledger_.PlanRun(run);
+  if (!planned) return planned.error();
+  log::Info("digest {}: planned run {} for {} with {} items", options_.digest, planned->id,
+            FormatRfc3339(slot), ids->size());
+  return AttemptAndRecheck(*planned, now);
+}
+
+Result<Timestamp> DigestRunner::Tick() {
+  const Timestamp now = clock_.Now();
+  Result<DigestCursor> cursor = LoadCursor(now);
+  if (!cursor) return cursor.error();
 
   // 1. An unsent run goes first; no new run is planned behind it.
   Result<std::optional<DigestRun>> open = ledger_.LoadOpenRun(options_.digest);
   if (!open) return open.error();
   if (open->has_value()) {
-    DigestRun& run = **open;
+    const DigestRun& run = **open;
     // A run found in `sending` was interrupted by a crash: resend now.
-    if (run.state == DigestRunState::kSending || run.next_attempt <= now) {
-      if (Result<void> attempted = Attempt(run, now); !attempted) return attempted.error();
-      Result<std::optional<DigestRun>> still_open = ledger_.LoadOpenRun(options_.digest);
-      if (!still_open) return still_open.error();
-      if (still_open->has_value()) return (*still_open)->next_attempt;
-      // Sent: a slot may have passed meanwhile (catch-up).
-      return Tick();
-    }
-    return run.next_attempt;
+    if (run.state != DigestRunState::kSending && run.next_attempt > now) return run.next_attempt;
+    Result<std::optional<Timestamp>> again = AttemptAndRecheck(run, now);
+    if (!again) return again.error();
+    if (again->has_value()) return **again;
+    return Tick();  // sent: a slot may have passed meanwhile (catch-up)
   }
 
   // 2. A due slot becomes a run of everything selected since the cursor.
   if (std::optional<Timestamp> slot =
-          DueSlot(options_.schedule, options_.zone, cursor.last_slot, now)) {
-    Result<std::vector<std::int64_t>> ids = hooks_.new_item_ids(cursor.last_item_id);
-    if (!ids) return ids.error();
-    if (ids->empty() && !options_.send_empty) {
-      log::Info("digest {}: nothing new for the slot {}, not sending", options_.digest,
-                FormatRfc3339(*slot));
-      if (Result<void> saved =
-              ledger_.SaveCursor(options_.digest, DigestCursor{cursor.last_item_id, *slot});
-          !saved) {
-        return saved.error();
-      }
-    } else {
-      DigestRun run;
-      run.digest = options_.digest;
-      run.slot = *slot;
-      run.first_item_id = cursor.last_item_id + 1;
-      run.last_item_id = ids->empty() ? cursor.last_item_id : ids->back();
-      run.state = DigestRunState::kPlanned;
-      run.next_attempt = now;
-      Result<DigestRun> planned = ledger_.PlanRun(run);
-      if (!planned) return planned.error();
-      log::Info("digest {}: planned run {} for {} with {} items", options_.digest, planned->id,
-                FormatRfc3339(*slot), ids->size());
-      if (Result<void> attempted = Attempt(*planned, now); !attempted) return attempted.error();
-      Result<std::optional<DigestRun>> still_open = ledger_.LoadOpenRun(options_.digest);
-      if (!still_open) return still_open.error();
-      if (still_open->has_value()) return (*still_open)->next_attempt;
-    }
+          DueSlot(options_.schedule, options_.zone, cursor->last_slot, now)) {
+    Result<std::optional<Timestamp>> again = PlanSlot(*cursor, *slot, now);
+    if (!again) return again.error();
+    if (again->has_value()) return **again;
   }
   return NextSlotAfter(options_.schedule, options_.zone, now);
 }

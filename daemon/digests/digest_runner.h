@@ -28,6 +28,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -78,6 +79,10 @@ class DigestRunner {
   Result<Timestamp> Tick();
 
  private:
+  Result<DigestCursor> LoadCursor(Timestamp now);
+  Result<std::optional<Timestamp>> PlanSlot(const DigestCursor& cursor, Timestamp slot,
+                                            Timestamp now);
+  Result<std::optional<Timestamp>> AttemptAndRecheck(const DigestRun& run, Timestamp now);
   Result<void> Attempt(DigestRun run, Timestamp now);
   Seconds Backoff(int attempts) const;
 
