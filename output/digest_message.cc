@@ -122,6 +122,99 @@ std::string WebUrl(std::string_view url) {
 
 std::string Plural(std::size_t n, const char* one, const char* many) { return n == 1 ? one : many; }
 
+// The HTML and text views of one item. The text view numbers its link
+// (and the links inside its summary) in `references`.
+std::pair<data, data> ItemViews(const DigestInput& input, const LocalTime& local,
+                                const DigestFeedGroup& feed, const DigestItem& item,
+                                std::vector<std::string>& references, std::string& preview) {
+  const std::string title =
+      mime::SanitizeHeaderValue(item.title.empty() ? item.link : item.title, 300);
+  const std::string time = local.Format("%a %d %b, %H:%M", item.time);
+  const std::string summary =
+      item.summary_text.empty() ? HtmlToText(item.summary_html) : item.summary_text;
+  const std::string shortened =
+      input.summary_chars == 0 ? std::string() : ShortenText(summary, input.summary_chars);
+  if (preview.size() < 120) preview += (preview.empty() ? "" : " · ") + title;
+  data html_item;
+  html_item.set("title", title);
+  const std::string link = WebUrl(item.link);
+  if (!link.empty()) html_item.set("link", link);
+  const std::string source = mime::SanitizeHeaderValue(item.source);
+  // Under its own feed's heading the source would repeat it.
+  const bool own_heading = source == mime::SanitizeHeaderValue(feed.name);
+  if (!own_heading) html_item.set("source", source);
+  html_item.set("time", time);
+  if (!shortened.empty()) html_item.set("summary", Paragraphs(shortened));
+
+  references.push_back(link.empty() ? "(no link)" : link);
+  data text_item;
+  text_item.set("title", title);
+  text_item.set("number", std::to_string(references.size()));
+  if (!own_heading) text_item.set("source", source);
+  text_item.set("time", time);
+  // Links inside the summary join the same reference list.
+  std::string summary_text =
+      item.summary_text.empty() ? HtmlToText(item.summary_html, &references) : item.summary_text;
+  summary_text =
+      input.summary_chars == 0 ? std::string() : ShortenText(summary_text, input.summary_chars);
+  if (!summary_text.empty()) text_item.set("summary", summary_text);
+  return {html_item, text_item};
+}
+
+// One feed's heading and items in both views; false when none is shown.
+bool AddFeedViews(const DigestInput& input, const LocalTime& local, const DigestFeedGroup& feed,
+                  Views& views, std::vector<std::string>& references, data& html_feeds,
+                  data& text_feeds) {
+  data html_items{data::type::list};
+  data text_items{data::type::list};
+  std::size_t shown_here = 0;
+  for (const DigestItem& item : feed.items) {
+    if (shown_here == input.max_items_per_feed || views.shown == input.max_items) continue;
+    ++shown_here;
+    ++views.shown;
+    auto [html_item, text_item] = ItemViews(input, local, feed, item, references, views.preview);
+    html_items.push_back(html_item);
+    text_items.push_back(text_item);
+  }
+  if (shown_here == 0) return false;
+  const std::size_t more = feed.items.size() - shown_here;
+  for (data* feed_view : {&html_feeds, &text_feeds}) {
+    data view;
+    view.set("name", mime::SanitizeHeaderValue(feed.name));
+    if (!WebUrl(feed.link).empty()) view.set("link", WebUrl(feed.link));
+    view.set("items", feed_view == &html_feeds ? html_items : text_items);
+    if (more > 0) view.set("more", std::to_string(more));
+    feed_view->push_back(view);
+  }
+  return true;
+}
+
+// Items past max_items, counted once (per-feed overflow is shown per feed).
+std::size_t OverTotal(const DigestInput& input, std::size_t shown) {
+  std::size_t seen = 0;
+  for (const DigestFolderGroup& folder : input.folders) {
+    for (const DigestFeedGroup& feed : folder.feeds) {
+      seen += std::min(feed.items.size(), input.max_items_per_feed);
+    }
+  }
+  return seen > shown ? seen - shown : 0;
+}
+
+void SetHeadings(const DigestInput& input, const LocalTime& local, const std::string& subject,
+                 std::size_t feed_count, Views& views) {
+  for (data* view : {&views.html, &views.text}) {
+    view->set("subject", subject);
+    view->set("name", mime::SanitizeHeaderValue(input.name));
+    view->set("date_long", local.Format("%A %d %B %Y", input.now));
+    view->set("timezone", input.timezone);
+    view->set("count", std::to_string(views.shown));
+    view->set("items_word", Plural(views.shown, "item", "items"));
+    view->set("feed_count", std::to_string(feed_count));
+    view->set("feeds_word", Plural(feed_count, "feed", "feeds"));
+    view->set("lang", "en");
+  }
+}
+
 Views BuildViews(const DigestInput& input, const LocalTime& local, const std::string& subject) {
   Views views;
   std::vector<std::string> references;
@@ -132,58 +225,8 @@ Views BuildViews(const DigestInput& input, const LocalTime& local, const std::st
     data html_feeds{data::type::list};
     data text_feeds{data::type::list};
     for (const DigestFeedGroup& feed : folder.feeds) {
-      data html_items{data::type::list};
-      data text_items{data::type::list};
-      std::size_t shown_here = 0;
-      for (const DigestItem& item : feed.items) {
-        if (shown_here == input.max_items_per_feed || views.shown == input.max_items) continue;
-        ++shown_here;
-        ++views.shown;
-        const std::string title =
-            mime::SanitizeHeaderValue(item.title.empty() ? item.link : item.title, 300);
-        const std::string time = local.Format("%a %d %b, %H:%M", item.time);
-        const std::string summary =
-            item.summary_text.empty() ? HtmlToText(item.summary_html) : item.summary_text;
-        const std::string shortened =
-            input.summary_chars == 0 ? std::string() : ShortenText(summary, input.summary_chars);
-        if (views.preview.size() < 120)
-          views.preview += (views.preview.empty() ? "" : " · ") + title;
-        data html_item;
-        html_item.set("title", title);
-        const std::string link = WebUrl(item.link);
-        if (!link.empty()) html_item.set("link", link);
-        const std::string source = mime::SanitizeHeaderValue(item.source);
-        // Under its own feed's heading the source would repeat it.
-        if (source != mime::SanitizeHeaderValue(feed.name)) html_item.set("source", source);
-        html_item.set("time", time);
-        if (!shortened.empty()) html_item.set("summary", Paragraphs(shortened));
-        html_items.push_back(html_item);
-
-        references.push_back(link.empty() ? "(no link)" : link);
-        data text_item;
-        text_item.set("title", title);
-        text_item.set("number", std::to_string(references.size()));
-        if (source != mime::SanitizeHeaderValue(feed.name)) text_item.set("source", source);
-        text_item.set("time", time);
-        // Links inside the summary join the same reference list.
-        std::string summary_text = item.summary_text.empty()
-                                       ? HtmlToText(item.summary_html, &references)
-                                       : item.summary_text;
-        summary_text = input.summary_chars == 0 ? std::string()
-                                                : ShortenText(summary_text, input.summary_chars);
-        if (!summary_text.empty()) text_item.set("summary", summary_text);
-        text_items.push_back(text_item);
-      }
-      if (shown_here == 0) continue;
-      ++feed_count;
-      const std::size_t more = feed.items.size() - shown_here;
-      for (data* feed_view : {&html_feeds, &text_feeds}) {
-        data view;
-        view.set("name", mime::SanitizeHeaderValue(feed.name));
-        if (!WebUrl(feed.link).empty()) view.set("link", WebUrl(feed.link));
-        view.set("items", feed_view == &html_feeds ? html_items : text_items);
-        if (more > 0) view.set("more", std::to_string(more));
-        feed_view->push_back(view);
+      if (AddFeedViews(input, local, feed, views, references, html_feeds, text_feeds)) {
+        ++feed_count;
       }
     }
     if (html_feeds.is_empty_list()) continue;
@@ -202,33 +245,12 @@ Views BuildViews(const DigestInput& input, const LocalTime& local, const std::st
     reference.set("url", references[i]);
     reference_list.push_back(reference);
   }
-  for (data* view : {&views.html, &views.text}) {
-    view->set("subject", subject);
-    view->set("name", mime::SanitizeHeaderValue(input.name));
-    view->set("date_long", local.Format("%A %d %B %Y", input.now));
-    view->set("timezone", input.timezone);
-    view->set("count", std::to_string(views.shown));
-    view->set("items_word", Plural(views.shown, "item", "items"));
-    view->set("feed_count", std::to_string(feed_count));
-    view->set("feeds_word", Plural(feed_count, "feed", "feeds"));
-    view->set("lang", "en");
-  }
+  SetHeadings(input, local, subject, feed_count, views);
   views.html.set("folders", html_folders);
   views.html.set("preview", views.preview);
   views.text.set("folders", text_folders);
   views.text.set("references", reference_list);
-  // Items past max_items, counted once (per-feed overflow is shown per feed).
-  std::size_t over_total = 0;
-  {
-    std::size_t seen = 0;
-    for (const DigestFolderGroup& folder : input.folders) {
-      for (const DigestFeedGroup& feed : folder.feeds) {
-        seen += std::min(feed.items.size(), input.max_items_per_feed);
-      }
-    }
-    over_total = seen > views.shown ? seen - views.shown : 0;
-  }
-  if (over_total > 0) {
+  if (const std::size_t over_total = OverTotal(input, views.shown); over_total > 0) {
     views.html.set("more_total", std::to_string(over_total));
     views.text.set("more_total", std::to_string(over_total));
   }
