@@ -123,6 +123,28 @@ void WalkChildren(const GumboNode* node, TextWriter& writer, WalkState& state) {
   }
 }
 
+// An image is its alt text in brackets, or nothing.
+void WriteImage(const GumboNode* node, TextWriter& writer) {
+  const GumboAttribute* alt = gumbo_get_attribute(&node->v.element.attributes, "alt");
+  if (alt != nullptr && alt->value[0] != '\0') {
+    writer.Text("[", false);
+    writer.Text(alt->value, false);
+    writer.Text("]", false);
+  }
+}
+
+// "- " or "3. ", indented by the depth of nested lists.
+void WriteListItem(const GumboNode* node, TextWriter& writer, WalkState& state) {
+  writer.LineBreak();
+  std::string prefix = "- ";
+  if (!state.lists.empty() && state.lists.back() > 0) {
+    prefix = std::to_string(state.lists.back()++) + ". ";
+  }
+  writer.Prefix(std::string(2 * (state.lists.empty() ? 0 : state.lists.size() - 1), ' ') + prefix);
+  WalkChildren(node, writer, state);
+  writer.LineBreak();
+}
+
 void WalkElement(const GumboNode* node, TextWriter& writer, WalkState& state) {
   const GumboTag tag = node->v.element.tag;
   switch (tag) {
@@ -134,15 +156,9 @@ void WalkElement(const GumboNode* node, TextWriter& writer, WalkState& state) {
     case GUMBO_TAG_BR:
       writer.HardBreak();
       return;
-    case GUMBO_TAG_IMG: {
-      const GumboAttribute* alt = gumbo_get_attribute(&node->v.element.attributes, "alt");
-      if (alt != nullptr && alt->value[0] != '\0') {
-        writer.Text("[", false);
-        writer.Text(alt->value, false);
-        writer.Text("]", false);
-      }
+    case GUMBO_TAG_IMG:
+      WriteImage(node, writer);
       return;
-    }
     case GUMBO_TAG_A: {
       const GumboAttribute* href = gumbo_get_attribute(&node->v.element.attributes, "href");
       const std::size_t start = writer.size();
@@ -151,18 +167,9 @@ void WalkElement(const GumboNode* node, TextWriter& writer, WalkState& state) {
       writer.LinkEnd(href != nullptr ? href->value : "", start);
       return;
     }
-    case GUMBO_TAG_LI: {
-      writer.LineBreak();
-      std::string prefix = "- ";
-      if (!state.lists.empty() && state.lists.back() > 0) {
-        prefix = std::to_string(state.lists.back()++) + ". ";
-      }
-      writer.Prefix(std::string(2 * (state.lists.empty() ? 0 : state.lists.size() - 1), ' ') +
-                    prefix);
-      WalkChildren(node, writer, state);
-      writer.LineBreak();
+    case GUMBO_TAG_LI:
+      WriteListItem(node, writer, state);
       return;
-    }
     case GUMBO_TAG_UL:
     case GUMBO_TAG_OL:
       state.lists.push_back(tag == GUMBO_TAG_OL ? 1 : 0);
