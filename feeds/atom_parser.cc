@@ -74,98 +74,81 @@ const UrlResolver& BaseOf(pugi::xml_node node, ParseContext& ctx, const UrlResol
   return storage->has_value() ? **storage : outer;
 }
 
-ParsedItem ReadEntry(pugi::xml_node entry, int index, Ns dialect, ParseContext& ctx) {
-  ParsedItem item;
-  std::optional<UrlResolver> own_base = ctx.XmlBaseFor(entry);
-  const UrlResolver& base = own_base ? *own_base : ctx.base();
-  std::string where = "entry " + std::to_string(index);
+// The elements of one entry that ReadEntry uses; the first of each wins.
+struct EntryParts {
   pugi::xml_node title, id, alternate, author, published, updated, summary, content;
   int alternate_rank = 0;
   std::vector<pugi::xml_node> media;
-  for (pugi::xml_node child = entry.first_child(); child; child = child.next_sibling()) {
-    if (child.type() != pugi::node_element) continue;
-    QName q = ctx.names().Resolve(child);
-    std::string_view local = q.local;
-    if (q.ns == Ns::kMedia) {
-      if (local == "content") media.push_back(child);
-      if (local == "group") {
-        for (pugi::xml_node m : child.children()) {
-          if (m.type() == pugi::node_element && ctx.names().Resolve(m).local == "content") {
-            media.push_back(m);
-          }
-        }
-      }
-      continue;
-    }
-    if (q.ns == Ns::kDc) {
-      if (local == "creator" && !author)
-        author = child;
-      else if (local == "subject")
-        item.categories.push_back(ctx.PlainTextOf(child));
-      continue;
-    }
-    if (!IsAtom(q.ns, dialect)) continue;
-    if (local == "title")
-      title = title ? title : child;
-    else if (local == "id")
-      id = id ? id : child;
-    else if (local == "author")
-      author = author ? author : child;
-    else if (local == "published" || local == "issued" || local == "created") {
-      published = published ? published : child;
-    } else if (local == "updated" || local == "modified")
-      updated = updated ? updated : child;
-    else if (local == "summary")
-      summary = summary ? summary : child;
-    else if (local == "content")
-      content = content ? content : child;
-    else if (local == "category") {
-      // The term is the category; the label is only its display form (a
-      // category with a label and no term has none, as in feedparser).
-      std::string text = ctx.PlainText(Attribute(child, "term"));
-      if (text.empty()) text = ctx.PlainTextOf(child);  // Atom 0.3 / sloppy
-      item.categories.push_back(std::move(text));
-    } else if (local == "link") {
-      std::string_view rel = Trim(Attribute(child, "rel"));
-      if (rel == "enclosure") {
-        std::optional<UrlResolver> link_base;
-        AddEnclosure(ctx.Url(Attribute(child, "href"), BaseOf(child, ctx, base, &link_base)),
-                     ctx.PlainText(Attribute(child, "type")),
-                     ParseLength(Attribute(child, "length")), &item);
-      } else if (int rank = AlternateRank(child); rank > alternate_rank) {
-        alternate = child;
-        alternate_rank = rank;
-      }
+};
+
+void CollectMedia(pugi::xml_node child, std::string_view local, ParseContext& ctx,
+                  EntryParts& parts) {
+  if (local == "content") parts.media.push_back(child);
+  if (local != "group") return;
+  for (pugi::xml_node m : child.children()) {
+    if (m.type() == pugi::node_element && ctx.names().Resolve(m).local == "content") {
+      parts.media.push_back(m);
     }
   }
-  if (title) item.title = ctx.PlainText(TextConstructText(title, ctx));
-  if (id) item.id = ctx.PlainTextOf(id);
-  if (alternate) {
-    std::optional<UrlResolver> link_base;
-    item.link = ctx.Url(Attribute(alternate, "href"), BaseOf(alternate, ctx, base, &link_base));
-  }
-  if (author) item.author = PersonName(author, dialect, ctx);
-  if (published) item.published = ctx.DateOf(published, where);
-  if (updated) item.updated = ctx.DateOf(updated, where);
-  if (summary) {
-    std::optional<UrlResolver> summary_base;
-    item.summary =
-        ctx.Html(TextConstructHtml(summary, ctx), BaseOf(summary, ctx, base, &summary_base),
-                 TextConstructIsText(summary));
-  }
-  if (content) {
-    std::optional<UrlResolver> content_base;
-    const UrlResolver& cbase = BaseOf(content, ctx, base, &content_base);
-    std::string_view src = Attribute(content, "src");
-    if (!src.empty()) {
-      // Out-of-line content: nothing to show inline; the src is the link.
-      if (item.link.empty()) item.link = ctx.Url(src, cbase);
-    } else {
-      item.content = ctx.Html(TextConstructHtml(content, ctx), cbase, TextConstructIsText(content));
+}
+
+void KeepFirst(pugi::xml_node& slot, pugi::xml_node child) {
+  if (!slot) slot = child;
+}
+
+// One Atom child of an entry: noted in `parts`, or (categories and
+// enclosures) added to `item` at once.
+void ClassifyEntryChild(pugi::xml_node child, std::string_view local, ParseContext& ctx,
+                        const UrlResolver& base, EntryParts& parts, ParsedItem& item) {
+  if (local == "title") {
+    KeepFirst(parts.title, child);
+  } else if (local == "id") {
+    KeepFirst(parts.id, child);
+  } else if (local == "author") {
+    KeepFirst(parts.author, child);
+  } else if (local == "published" || local == "issued" || local == "created") {
+    KeepFirst(parts.published, child);
+  } else if (local == "updated" || local == "modified") {
+    KeepFirst(parts.updated, child);
+  } else if (local == "summary") {
+    KeepFirst(parts.summary, child);
+  } else if (local == "content") {
+    KeepFirst(parts.content, child);
+  } else if (local == "category") {
+    // The term is the category; the label is only its display form (a
+    // category with a label and no term has none, as in feedparser).
+    std::string text = ctx.PlainText(Attribute(child, "term"));
+    if (text.empty()) text = ctx.PlainTextOf(child);  // Atom 0.3 / sloppy
+    item.categories.push_back(std::move(text));
+  } else if (local == "link") {
+    std::string_view rel = Trim(Attribute(child, "rel"));
+    if (rel == "enclosure") {
+      std::optional<UrlResolver> link_base;
+      AddEnclosure(ctx.Url(Attribute(child, "href"), BaseOf(child, ctx, base, &link_base)),
+                   ctx.PlainText(Attribute(child, "type")), ParseLength(Attribute(child, "length")),
+                   &item);
+    } else if (int rank = AlternateRank(child); rank > parts.alternate_rank) {
+      parts.alternate = child;
+      parts.alternate_rank = rank;
     }
   }
-  if (item.content.empty()) item.content = item.summary;
-  // Drop empty and repeated categories, keeping the first of each.
+}
+
+// Inline content, or (out of line, with src) the link when there is none.
+void ReadContent(pugi::xml_node content, ParseContext& ctx, const UrlResolver& base,
+                 ParsedItem& item) {
+  std::optional<UrlResolver> content_base;
+  const UrlResolver& cbase = BaseOf(content, ctx, base, &content_base);
+  std::string_view src = Attribute(content, "src");
+  if (!src.empty()) {
+    if (item.link.empty()) item.link = ctx.Url(src, cbase);
+  } else {
+    item.content = ctx.Html(TextConstructHtml(content, ctx), cbase, TextConstructIsText(content));
+  }
+}
+
+// Drops empty and repeated categories, keeping the first of each.
+void DedupCategories(ParsedItem& item) {
   std::vector<std::string> categories;
   for (std::string& c : item.categories) {
     if (!c.empty() && std::find(categories.begin(), categories.end(), c) == categories.end()) {
@@ -173,13 +156,87 @@ ParsedItem ReadEntry(pugi::xml_node entry, int index, Ns dialect, ParseContext& 
     }
   }
   item.categories = std::move(categories);
+}
+
+void FillEntry(const EntryParts& parts, int index, Ns dialect, ParseContext& ctx,
+               const UrlResolver& base, ParsedItem& item) {
+  const std::string where = "entry " + std::to_string(index);
+  if (parts.title) item.title = ctx.PlainText(TextConstructText(parts.title, ctx));
+  if (parts.id) item.id = ctx.PlainTextOf(parts.id);
+  if (parts.alternate) {
+    std::optional<UrlResolver> link_base;
+    item.link =
+        ctx.Url(Attribute(parts.alternate, "href"), BaseOf(parts.alternate, ctx, base, &link_base));
+  }
+  if (parts.author) item.author = PersonName(parts.author, dialect, ctx);
+  if (parts.published) item.published = ctx.DateOf(parts.published, where);
+  if (parts.updated) item.updated = ctx.DateOf(parts.updated, where);
+  if (parts.summary) {
+    std::optional<UrlResolver> summary_base;
+    item.summary = ctx.Html(TextConstructHtml(parts.summary, ctx),
+                            BaseOf(parts.summary, ctx, base, &summary_base),
+                            TextConstructIsText(parts.summary));
+  }
+  if (parts.content) ReadContent(parts.content, ctx, base, item);
+  if (item.content.empty()) item.content = item.summary;
+  DedupCategories(item);
   if (item.enclosures.empty()) {
-    for (pugi::xml_node m : media) {
+    for (pugi::xml_node m : parts.media) {
       AddEnclosure(ctx.Url(Attribute(m, "url"), base), ctx.PlainText(Attribute(m, "type")),
                    ParseLength(Attribute(m, "fileSize")), &item);
     }
   }
+}
+
+ParsedItem ReadEntry(pugi::xml_node entry, int index, Ns dialect, ParseContext& ctx) {
+  ParsedItem item;
+  std::optional<UrlResolver> own_base = ctx.XmlBaseFor(entry);
+  const UrlResolver& base = own_base ? *own_base : ctx.base();
+  EntryParts parts;
+  for (pugi::xml_node child = entry.first_child(); child; child = child.next_sibling()) {
+    if (child.type() != pugi::node_element) continue;
+    QName q = ctx.names().Resolve(child);
+    if (q.ns == Ns::kMedia) {
+      CollectMedia(child, q.local, ctx, parts);
+    } else if (q.ns == Ns::kDc) {
+      if (q.local == "creator") KeepFirst(parts.author, child);
+      if (q.local == "subject") item.categories.push_back(ctx.PlainTextOf(child));
+    } else if (IsAtom(q.ns, dialect)) {
+      ClassifyEntryChild(child, q.local, ctx, base, parts, item);
+    }
+  }
+  FillEntry(parts, index, dialect, ctx, base, item);
   return item;
+}
+
+// The elements of the feed that ParseAtom uses; the first of each wins.
+struct FeedParts {
+  pugi::xml_node title, subtitle, id, alternate, author, updated, generator;
+  int alternate_rank = 0;
+  std::vector<pugi::xml_node> entries;
+};
+
+void ClassifyFeedChild(pugi::xml_node child, std::string_view local, FeedParts& parts) {
+  if (local == "entry") {
+    parts.entries.push_back(child);
+  } else if (local == "title") {
+    KeepFirst(parts.title, child);
+  } else if (local == "subtitle" || local == "tagline") {
+    KeepFirst(parts.subtitle, child);
+  } else if (local == "id") {
+    KeepFirst(parts.id, child);
+  } else if (local == "author") {
+    KeepFirst(parts.author, child);
+  } else if (local == "updated" || local == "modified") {
+    KeepFirst(parts.updated, child);
+  } else if (local == "generator") {
+    KeepFirst(parts.generator, child);
+  } else if (local == "link") {
+    if (int rank = AlternateRank(child); rank > parts.alternate_rank) {
+      parts.alternate = child;
+      parts.alternate_rank = rank;
+    }
+  }
 }
 
 }  // namespace
@@ -198,35 +255,14 @@ void ParseAtom(pugi::xml_node root, ParseContext& ctx, ParsedFeed* out) {
   FeedMeta& feed = out->feed;
   feed.language = LanguageTag(ctx.PlainText(Attribute(root, "xml:lang")));
   std::optional<UrlResolver> own_base = ctx.XmlBaseFor(root);
-  pugi::xml_node title, subtitle, id, alternate, author, updated, generator;
-  int alternate_rank = 0;
-  std::vector<pugi::xml_node> entries;
+  FeedParts parts;
   for (pugi::xml_node child = root.first_child(); child; child = child.next_sibling()) {
     if (child.type() != pugi::node_element) continue;
     QName q = ctx.names().Resolve(child);
-    if (!IsAtom(q.ns, dialect)) continue;
-    std::string_view local = q.local;
-    if (local == "entry")
-      entries.push_back(child);
-    else if (local == "title")
-      title = title ? title : child;
-    else if (local == "subtitle" || local == "tagline")
-      subtitle = subtitle ? subtitle : child;
-    else if (local == "id")
-      id = id ? id : child;
-    else if (local == "author")
-      author = author ? author : child;
-    else if (local == "updated" || local == "modified")
-      updated = updated ? updated : child;
-    else if (local == "generator")
-      generator = generator ? generator : child;
-    else if (local == "link") {
-      if (int rank = AlternateRank(child); rank > alternate_rank) {
-        alternate = child;
-        alternate_rank = rank;
-      }
-    }
+    if (IsAtom(q.ns, dialect)) ClassifyFeedChild(child, q.local, parts);
   }
+  const auto& [title, subtitle, id, alternate, author, updated, generator, alternate_rank,
+               entries] = parts;
   if (alternate) {
     std::optional<UrlResolver> link_base;
     feed.link = ctx.Url(Attribute(alternate, "href"),

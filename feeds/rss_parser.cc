@@ -59,26 +59,91 @@ void CollectMedia(pugi::xml_node group, ParseContext& ctx, ItemNodes* nodes) {
   }
 }
 
+void ClassifyCoreChild(pugi::xml_node child, std::string_view local, ItemNodes* n) {
+  if (NameIs(local, "title"))
+    SetOnce(&n->title, child);
+  else if (NameIs(local, "link"))
+    SetOnce(&n->link, child);
+  else if (NameIs(local, "description"))
+    SetOnce(&n->description, child);
+  else if (NameIs(local, "guid"))
+    SetOnce(&n->guid, child);
+  else if (NameIs(local, "author"))
+    SetOnce(&n->author, child);
+  else if (NameIs(local, "pubdate"))
+    SetOnce(&n->pub_date, child);
+  else if (NameIs(local, "category"))
+    n->categories.push_back(child);
+  else if (NameIs(local, "enclosure"))
+    n->enclosures.push_back(child);
+}
+
+// Dublin Core and DCMI terms.
+void ClassifyDcChild(pugi::xml_node child, Ns ns, std::string_view local, ItemNodes* n) {
+  if (ns == Ns::kDcTerms) {
+    if (local == "issued" || local == "created")
+      SetOnce(&n->dc_issued, child);
+    else if (local == "modified")
+      SetOnce(&n->dc_modified, child);
+    return;
+  }
+  if (local == "title")
+    SetOnce(&n->dc_title, child);
+  else if (local == "creator" || local == "author")
+    SetOnce(&n->dc_creator, child);
+  else if (local == "date")
+    SetOnce(&n->dc_date, child);
+  else if (local == "subject")
+    n->categories.push_back(child);
+  else if (local == "identifier")
+    SetOnce(&n->dc_identifier, child);
+}
+
+void ClassifyAtomChild(pugi::xml_node child, std::string_view local, ItemNodes* n) {
+  if (local == "link") {
+    std::string_view rel = Trim(Attribute(child, "rel"));
+    if (rel == "enclosure")
+      n->enclosures.push_back(child);
+    else if (rel.empty() || rel == "alternate")
+      SetOnce(&n->atom_link, child);
+  } else if (local == "updated") {
+    SetOnce(&n->atom_updated, child);
+  } else if (local == "published") {
+    SetOnce(&n->atom_published, child);
+  } else if (local == "author") {
+    SetOnce(&n->atom_author, child);
+  }
+}
+
+// Media RSS and iTunes.
+void ClassifyMediaChild(pugi::xml_node child, Ns ns, std::string_view local, ParseContext& ctx,
+                        ItemNodes* n) {
+  if (ns == Ns::kItunes) {
+    if (local == "author")
+      SetOnce(&n->itunes_author, child);
+    else if (local == "summary")
+      SetOnce(&n->itunes_summary, child);
+    else if (local == "category")
+      n->itunes_categories.push_back(child);
+    return;
+  }
+  if (local == "content")
+    n->media_contents.push_back(child);
+  else if (local == "group")
+    CollectMedia(child, ctx, n);
+  else if (local == "description")
+    SetOnce(&n->media_description, child);
+  else if (local == "title")
+    SetOnce(&n->media_title, child);
+  else if (local == "category")
+    n->categories.push_back(child);
+}
+
 void ClassifyItemChild(pugi::xml_node child, Ns dialect, ParseContext& ctx, ItemNodes* n) {
   QName q = ctx.names().Resolve(child);
   std::string_view local = q.local;
   if (IsCore(q.ns, dialect)) {
-    if (NameIs(local, "title"))
-      SetOnce(&n->title, child);
-    else if (NameIs(local, "link"))
-      SetOnce(&n->link, child);
-    else if (NameIs(local, "description"))
-      SetOnce(&n->description, child);
-    else if (NameIs(local, "guid"))
-      SetOnce(&n->guid, child);
-    else if (NameIs(local, "author"))
-      SetOnce(&n->author, child);
-    else if (NameIs(local, "pubdate"))
-      SetOnce(&n->pub_date, child);
-    else if (NameIs(local, "category"))
-      n->categories.push_back(child);
-    else if (NameIs(local, "enclosure"))
-      n->enclosures.push_back(child);
+    ClassifyCoreChild(child, local, n);
     return;
   }
   switch (q.ns) {
@@ -86,58 +151,15 @@ void ClassifyItemChild(pugi::xml_node child, Ns dialect, ParseContext& ctx, Item
       if (local == "encoded") SetOnce(&n->content, child);
       break;
     case Ns::kDc:
-      if (local == "title")
-        SetOnce(&n->dc_title, child);
-      else if (local == "creator" || local == "author")
-        SetOnce(&n->dc_creator, child);
-      else if (local == "date")
-        SetOnce(&n->dc_date, child);
-      else if (local == "subject")
-        n->categories.push_back(child);
-      else if (local == "identifier")
-        SetOnce(&n->dc_identifier, child);
-      break;
     case Ns::kDcTerms:
-      if (local == "issued" || local == "created")
-        SetOnce(&n->dc_issued, child);
-      else if (local == "modified")
-        SetOnce(&n->dc_modified, child);
+      ClassifyDcChild(child, q.ns, local, n);
       break;
-    case Ns::kAtom: {
-      if (local == "link") {
-        std::string_view rel = Trim(Attribute(child, "rel"));
-        if (rel == "enclosure")
-          n->enclosures.push_back(child);
-        else if (rel.empty() || rel == "alternate")
-          SetOnce(&n->atom_link, child);
-      } else if (local == "updated") {
-        SetOnce(&n->atom_updated, child);
-      } else if (local == "published") {
-        SetOnce(&n->atom_published, child);
-      } else if (local == "author") {
-        SetOnce(&n->atom_author, child);
-      }
+    case Ns::kAtom:
+      ClassifyAtomChild(child, local, n);
       break;
-    }
     case Ns::kMedia:
-      if (local == "content")
-        n->media_contents.push_back(child);
-      else if (local == "group")
-        CollectMedia(child, ctx, n);
-      else if (local == "description")
-        SetOnce(&n->media_description, child);
-      else if (local == "title")
-        SetOnce(&n->media_title, child);
-      else if (local == "category")
-        n->categories.push_back(child);
-      break;
     case Ns::kItunes:
-      if (local == "author")
-        SetOnce(&n->itunes_author, child);
-      else if (local == "summary")
-        SetOnce(&n->itunes_summary, child);
-      else if (local == "category")
-        n->itunes_categories.push_back(child);
+      ClassifyMediaChild(child, q.ns, local, ctx, n);
       break;
     case Ns::kXhtml:
       // xhtml:body and content:encoded share one slot: the first of them
