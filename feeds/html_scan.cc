@@ -108,11 +108,9 @@ bool HtmlScanner::Next(HtmlToken* token) {
   return true;
 }
 
-// Reads one tag the way the tokenizer's tag name, attribute and
-// self-closing states do, from its name at `pos`. Returns the offset past
-// its '>', or kEnd when the input ends inside the tag (the tokenizer then
-// drops it).
-std::size_t HtmlScanner::ScanTag(std::size_t pos, HtmlToken* token) const {
+// The tag name from `pos` (lowered if it has capitals); returns the offset
+// past it.
+std::size_t HtmlScanner::ScanTagName(std::size_t pos, HtmlToken* token) const {
   const std::size_t n = html_.size();
   const std::size_t name_start = pos;
   unsigned char seen = 0;  // the classes of the name's characters
@@ -127,6 +125,36 @@ std::size_t HtmlScanner::ScanTag(std::size_t pos, HtmlToken* token) const {
     for (char& c : token->lowered_name) c = AsciiLower(c);
     token->name = token->lowered_name;
   }
+  return pos;
+}
+
+// A quoted or unquoted attribute value from its first character (not '>'):
+// the value, its source form, and the offset past it, or kEnd when the
+// input ends inside it.
+std::size_t HtmlScanner::ScanAttributeValue(std::size_t pos, std::string_view* value,
+                                            std::string_view* original) const {
+  if (html_[pos] == '"' || html_[pos] == '\'') {
+    const std::size_t close = html_.find(html_[pos], pos + 1);
+    if (close == kEnd) return kEnd;
+    *value = Slice(pos + 1, close);
+    *original = Slice(pos, close + 1);
+    return close + 1;
+  }
+  const std::size_t n = html_.size();
+  const std::size_t start = pos;
+  while (pos < n && !Is(html_[pos], kEndsUnquoted)) ++pos;
+  if (pos >= n) return kEnd;
+  *value = *original = Slice(start, pos);
+  return pos;
+}
+
+// Reads one tag the way the tokenizer's tag name, attribute and
+// self-closing states do, from its name at `pos`. Returns the offset past
+// its '>', or kEnd when the input ends inside the tag (the tokenizer then
+// drops it).
+std::size_t HtmlScanner::ScanTag(std::size_t pos, HtmlToken* token) const {
+  const std::size_t n = html_.size();
+  pos = ScanTagName(pos, token);
   while (true) {
     // Before attribute name (also where a quoted value or a stray '/' leads).
     while (pos < n && Is(html_[pos], kSpace)) ++pos;
@@ -157,22 +185,11 @@ std::size_t HtmlScanner::ScanTag(std::size_t pos, HtmlToken* token) const {
     ++pos;
     while (pos < n && Is(html_[pos], kSpace)) ++pos;
     if (pos >= n) return kEnd;
+    if (html_[pos] == '>') return pos + 1;  // missing value: empty
     std::string_view value;
     std::string_view original;
-    if (html_[pos] == '"' || html_[pos] == '\'') {
-      const std::size_t close = html_.find(html_[pos], pos + 1);
-      if (close == kEnd) return kEnd;
-      value = Slice(pos + 1, close);
-      original = Slice(pos, close + 1);
-      pos = close + 1;
-    } else if (html_[pos] == '>') {
-      return pos + 1;  // missing value: empty
-    } else {
-      const std::size_t start = pos;
-      while (pos < n && !Is(html_[pos], kEndsUnquoted)) ++pos;
-      if (pos >= n) return kEnd;
-      value = original = Slice(start, pos);
-    }
+    pos = ScanAttributeValue(pos, &value, &original);
+    if (pos == kEnd) return kEnd;
     if (!duplicate) {
       token->attributes.back().value = value;
       token->attributes.back().original = original;

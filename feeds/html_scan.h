@@ -85,6 +85,9 @@ class HtmlScanner {
 
  private:
   std::size_t ScanTag(std::size_t pos, HtmlToken* token) const;
+  std::size_t ScanTagName(std::size_t pos, HtmlToken* token) const;
+  std::size_t ScanAttributeValue(std::size_t pos, std::string_view* value,
+                                 std::string_view* original) const;
   std::size_t SkipComment(std::size_t pos) const;
   // html_[from, to), unchecked: the scan keeps its offsets in range.
   std::string_view Slice(std::size_t from, std::size_t to) const {
