@@ -1,5 +1,8 @@
 #include "storage/pg_connection.h"
 
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <utility>
 
 namespace tributary::storage::pg {
@@ -108,7 +111,7 @@ Error MapError(const std::exception& e, const std::string& database, std::string
 }
 
 pqxx::connection& Session::Connection() {
-  if (connection_ == nullptr || !connection_->is_open()) {
+  if (connection_ == nullptr || !connection_->is_open() || ClosedByServer()) {
     Drop();
     connection_ = std::make_unique<pqxx::connection>(url_);
   }
@@ -124,6 +127,24 @@ const std::string& Session::Prepared(const std::string& sql) {
     it = statements_.emplace(sql, std::move(name)).first;
   }
   return it->second;
+}
+
+bool Session::ClosedByServer() {
+  if (!IsOpen()) return false;
+  try {
+    // Reads what the server sent meanwhile (notices, a FATAL before it
+    // hung up); what is left on a closed socket is then end-of-file.
+    connection_->get_notifs();
+  } catch (const std::exception&) {
+    return true;
+  }
+  char byte = 0;
+  const ssize_t n = recv(connection_->sock(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
+void Session::Disconnect() {
+  if (connection_ != nullptr) connection_->disconnect();
 }
 
 void Session::Drop() {

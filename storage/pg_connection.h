@@ -68,6 +68,14 @@ class Session {
   // Forgets the connection after a loss; the next Connection() reconnects.
   void Drop();
   bool IsOpen() const { return connection_ != nullptr && connection_->is_open(); }
+  // True if the server closed the (idle) connection: it restarted or ended
+  // our backend. libpqxx 6.4 does not notice until it uses the connection,
+  // and then leaks a result and reports "Could not obtain client encoding",
+  // so we look before each unit of work.
+  bool ClosedByServer();
+  // Closes the socket but keeps the object, so a transaction still open on
+  // it can be destroyed without talking to a server that is gone.
+  void Disconnect();
   const std::string& name() const { return name_; }
 
  private:

@@ -149,6 +149,7 @@ auto PgStore::InUnit(std::string_view action, Body&& body) {
 }
 
 Result<void> PgStore::Usable() {
+  if (batch_ && !batch_lost_ && session_->ClosedByServer()) batch_lost_ = true;
   if (batch_ && batch_lost_) {
     return Error{ErrorCode::kStorageBusy,
                  "the batch was lost with the connection to the server; nothing of it was "
@@ -570,6 +571,7 @@ void PgStore::RollbackBatch() {
 }
 
 void PgStore::EndBatch() {
+  if (batch_lost_) session_->Disconnect();
   batch_.reset();
   if (batch_lost_) session_->Drop();
   batch_lost_ = false;
