@@ -282,6 +282,31 @@ TEST(PgUrlTest, RedactsPasswordsInUrisAndKeywordStrings) {
   EXPECT_EQ(pg::RedactUrl("host=db password=pw dbname=feeds"), "host=db password=*** dbname=feeds");
 }
 
+TEST(PgErrorTest, ServerConditionsMapToOurCodes) {
+  const std::string db = "postgresql://ann@db/feeds";
+  const Error full =
+      pg::MapError(pqxx::sql_error("ERROR:  could not extend file: No space left on device\n",
+                                   "INSERT", "53100"),
+                   db, "cannot store the document of feed 3");
+  EXPECT_EQ(full.code, ErrorCode::kStorageFull);
+  EXPECT_EQ(full.message,
+            "cannot store the document of feed 3: ERROR:  could not extend file: No space left on "
+            "device; free disk space on the database server, nothing was stored (database " +
+                db + ")");
+  EXPECT_EQ(full.context, db);
+  EXPECT_EQ(pg::MapError(pqxx::sql_error("deadlock", "UPDATE", "40P01"), db, "x").code,
+            ErrorCode::kStorageBusy);
+  EXPECT_EQ(pg::MapError(pqxx::sql_error("too many", "", "53300"), db, "x").code,
+            ErrorCode::kStorageBusy);
+  const Error lost = pg::MapError(pqxx::broken_connection("server closed the connection"), db, "x");
+  EXPECT_EQ(lost.code, ErrorCode::kStorageBusy);
+  EXPECT_THAT(lost.message, HasSubstr("PostgreSQL server"));
+  EXPECT_TRUE(pg::IsConnectionLoss(pqxx::sql_error("terminating", "", "57P01")));
+  EXPECT_FALSE(pg::IsConnectionLoss(pqxx::sql_error("duplicate key", "", "23505")));
+  EXPECT_EQ(pg::MapError(pqxx::sql_error("duplicate key", "", "23505"), db, "x").code,
+            ErrorCode::kStorage);
+}
+
 TEST(OpenStoreTest, LocationSelectsTheBackend) {
   EXPECT_TRUE(IsPostgresUrl("postgresql://ann@db/feeds"));
   EXPECT_TRUE(IsPostgresUrl("postgres://db/feeds"));
