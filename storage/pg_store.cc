@@ -173,18 +173,29 @@ Error PgStore::Failed(const std::exception& e, std::string_view action) {
   return pg::MapError(e, name(), action);
 }
 
+// Looks the key up first: an INSERT ... ON CONFLICT DO NOTHING would burn an
+// identity value on every call, and the daemon ensures every configured
+// feed at each start. The INSERT then covers only new keys; if another
+// daemon added the key in between, the second SELECT finds it.
 Result<FeedId> PgStore::EnsureFeed(std::string_view key, std::string_view url) {
-  return InUnit(
-      "cannot add feed " + std::string(key), [&](pqxx::transaction_base& tx) -> Result<FeedId> {
-        Params insert;
-        insert.Add(key);
-        insert.Add(url);
-        Exec(tx, *session_,
-             "INSERT INTO feeds (key, url) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", insert);
-        Params select;
-        select.Add(key);
-        return Int(Exec(tx, *session_, "SELECT id FROM feeds WHERE key = $1", select).at(0).at(0));
-      });
+  return InUnit("cannot add feed " + std::string(key),
+                [&](pqxx::transaction_base& tx) -> Result<FeedId> {
+                  Params select;
+                  select.Add(key);
+                  const std::string find = "SELECT id FROM feeds WHERE key = $1";
+                  if (const auto found = Exec(tx, *session_, find, select); !found.empty()) {
+                    return Int(found[0][0]);
+                  }
+                  Params insert;
+                  insert.Add(key);
+                  insert.Add(url);
+                  const auto added = Exec(tx, *session_,
+                                          "INSERT INTO feeds (key, url) VALUES ($1, $2) ON "
+                                          "CONFLICT (key) DO NOTHING RETURNING id",
+                                          insert);
+                  if (!added.empty()) return Int(added[0][0]);
+                  return Int(Exec(tx, *session_, find, select).at(0).at(0));
+                });
 }
 
 Result<std::vector<FeedRow>> PgStore::ListFeeds() {

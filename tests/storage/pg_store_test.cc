@@ -195,6 +195,16 @@ TEST_F(PgStoreTest, FailedMethodsInABatchUndoOnlyThemselves) {
   EXPECT_EQ(store->LoadFeedState(feed)->etag, "after");
 }
 
+// The daemon ensures every configured feed at each start; that must not
+// use up an identity value per feed and start.
+TEST_F(PgStoreTest, EnsuringAnExistingFeedTakesNoNewId) {
+  auto store = Open();
+  const FeedId a = *store->EnsureFeed("a", "u");
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(*store->EnsureFeed("a", "other"), a);
+  EXPECT_EQ(*store->EnsureFeed("b", "u"), a + 1);
+  EXPECT_EQ(store->GetFeed(a)->url, "u");
+}
+
 // Long keys, titles and links must not hit PostgreSQL's B-tree entry limit
 // (about 2.7 KB): ingest caps keys at 2 KiB and titles at 1 KiB, links not.
 TEST_F(PgStoreTest, LongKeysTitlesAndLinksAreStored) {
