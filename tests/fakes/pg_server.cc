@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <pqxx/pqxx>
 #include <random>
 #include <system_error>
@@ -67,6 +68,13 @@ std::unique_ptr<PgServer>& Instance() {
   return server;
 }
 
+// Why the server could not be started: every later test fails with the
+// same message at once instead of running initdb again.
+std::optional<Error>& StartFailure() {
+  static std::optional<Error> failure;
+  return failure;
+}
+
 }  // namespace
 
 PgServer::PgServer(std::string bin, std::string dir, int port)
@@ -75,9 +83,10 @@ PgServer::PgServer(std::string bin, std::string dir, int port)
 Result<PgServer*> PgServer::Shared() {
   auto& server = Instance();
   if (server) return server.get();
+  if (StartFailure()) return *StartFailure();
   const char* override_bin = std::getenv("TRIBUTARY_PG_BIN");
   const std::string bin = override_bin != nullptr ? override_bin : kDefaultBin;
-  if (auto missing = MissingBinaries(bin); !missing) return missing.error();
+  if (auto missing = MissingBinaries(bin); !missing) return *(StartFailure() = missing.error());
   std::string pattern = (fs::temp_directory_path() / "tributary-pg-XXXXXX").string();
   if (mkdtemp(pattern.data()) == nullptr) return HarnessError("mkdtemp failed in /tmp");
   // The socket is named after the port; a random one keeps concurrent test
@@ -85,7 +94,7 @@ Result<PgServer*> PgServer::Shared() {
   std::random_device random;
   const int port = 20000 + static_cast<int>(random() % 30000);
   std::unique_ptr<PgServer> started(new PgServer(bin, pattern, port));
-  if (auto ready = started->Init(); !ready) return ready.error();
+  if (auto ready = started->Init(); !ready) return *(StartFailure() = ready.error());
   server = std::move(started);
   return server.get();
 }

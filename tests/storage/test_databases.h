@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "storage/store.h"
@@ -21,6 +22,8 @@ ItemRecord MakeItem(std::string key, long long sort_time);
 
 enum class Backend { kSqlite, kPostgres };
 
+// "sqlite" / "postgres", in failure messages.
+void PrintTo(Backend backend, std::ostream* os);
 // "sqlite" / "postgres", for test names.
 std::string BackendName(const ::testing::TestParamInfo<Backend>& info);
 
