@@ -27,8 +27,16 @@ struct Param {
   std::optional<std::string> text;
 };
 
+// `text` as PostgreSQL's text type takes it: valid UTF-8 without NUL. SQLite
+// stores any bytes; here each byte that is not part of a valid sequence
+// (or is NUL) becomes U+FFFD, so a raw byte in an HTTP header or error
+// message cannot make a write fail for good. Feed text is already clean
+// (feeds/charset.h), so items are stored unchanged.
+std::string StorableText(std::string_view text);
+
 // Parameters of one statement, numbered as they are added: Add returns the
 // placeholder ("$3") so dynamic SQL and its parameters cannot drift apart.
+// Text goes through StorableText.
 class Params {
  public:
   std::string Add(std::int64_t value);

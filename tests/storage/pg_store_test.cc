@@ -292,6 +292,30 @@ TEST(PgUrlTest, RedactsPasswordsInUrisAndKeywordStrings) {
   EXPECT_EQ(pg::RedactUrl("host=db password=pw dbname=feeds"), "host=db password=*** dbname=feeds");
 }
 
+TEST(PgTextTest, InvalidUtf8AndNulBecomeReplacementCharacters) {
+  EXPECT_EQ(pg::StorableText("plain ascii"), "plain ascii");
+  EXPECT_EQ(pg::StorableText("新闻 café 𝄞"), "新闻 café 𝄞");
+  EXPECT_EQ(pg::StorableText(std::string("a\0b", 3)), "a\uFFFDb");
+  EXPECT_EQ(pg::StorableText("W/\"\xFF\xFE\""), "W/\"\uFFFD\uFFFD\"");
+  EXPECT_EQ(pg::StorableText("\xE6\x96"), "\uFFFD\uFFFD");            // cut sequence
+  EXPECT_EQ(pg::StorableText("\xED\xA0\x80"), "\uFFFD\uFFFD\uFFFD");  // a surrogate
+  EXPECT_EQ(pg::StorableText("\xC0\xAF"), "\uFFFD\uFFFD");            // overlong
+}
+
+// SQLite stores any bytes; PostgreSQL's text refuses some. A hostile
+// server's raw header bytes must not make the feed's state unstorable.
+TEST_F(PgStoreTest, RawBytesInFeedStateAreStored) {
+  auto store = Open();
+  const FeedId feed = *store->EnsureFeed("k", "u");
+  FeedState state;
+  state.etag = "\"\xFF\"";
+  state.last_error = std::string("bad\0byte", 8);
+  auto saved = store->SaveFeedState(feed, state);
+  ASSERT_TRUE(saved) << saved.error().ToString();
+  EXPECT_EQ(store->LoadFeedState(feed)->etag, "\"\uFFFD\"");
+  EXPECT_EQ(store->LoadFeedState(feed)->last_error, "bad\uFFFDbyte");
+}
+
 TEST(PgErrorTest, ServerConditionsMapToOurCodes) {
   const std::string db = "postgresql://ann@db/feeds";
   const Error full =
