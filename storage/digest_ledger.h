@@ -1,6 +1,8 @@
 // DigestLedger: the storage of the digests' exactly-once state machine,
 // implemented over SQLite by SqliteDigestLedger (storage/sqlite_digest_ledger.h,
-// tables digest_cursors and digest_runs, docs/schema.md); tests of the
+// tables digest_cursors and digest_runs, docs/schema.md) and over PostgreSQL
+// by PgDigestLedger (storage/pg_digest_ledger.h; storage/open.h picks one by
+// location); tests of the
 // runner use FakeDigestLedger (tests/daemon/fake_digest_ledger.h). The
 // daemon's digest runner (daemon/digest_runner.h) drives it.
 //
