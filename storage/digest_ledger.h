@@ -1,8 +1,10 @@
 // DigestLedger: the storage of the digests' exactly-once state machine,
 // implemented over SQLite by SqliteDigestLedger (storage/sqlite_digest_ledger.h,
-// tables digest_cursors and digest_runs, docs/schema.md); tests of the
-// runner use FakeDigestLedger (tests/daemon/digests/fake_digest_ledger.h). The
-// daemon's digest runner (daemon/digests/digest_runner.h) drives it.
+// tables digest_cursors and digest_runs, docs/schema.md) and over PostgreSQL
+// by PgDigestLedger (storage/pg_digest_ledger.h; storage/open.h picks one by
+// location); tests of the runner use FakeDigestLedger
+// (tests/daemon/digests/fake_digest_ledger.h). The daemon's digest runner
+// (daemon/digests/digest_runner.h) drives it.
 //
 // Per digest there is a cursor: the id of the last item handed to a run and
 // the slot of the last planned run. Each run owns the items with ids in

@@ -1,5 +1,8 @@
 #include "storage/pg_connection.h"
 
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <utility>
 
 namespace tributary::storage::pg {
@@ -41,7 +44,57 @@ std::string WithoutPasswordParameter(std::string text, char separator) {
   return text;
 }
 
+// The length of the valid UTF-8 sequence at text[i], 0 if there is none.
+std::size_t SequenceLength(std::string_view text, std::size_t i) {
+  const auto byte = [&text](std::size_t at) { return static_cast<unsigned char>(text[at]); };
+  const unsigned char lead = byte(i);
+  if (lead >= 0x01 && lead <= 0x7F) return 1;
+  std::size_t length = 0;
+  unsigned char low = 0x80;
+  unsigned char high = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) low = 0xA0;
+    if (lead == 0xED) high = 0x9F;  // no surrogates
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) low = 0x90;
+    if (lead == 0xF4) high = 0x8F;  // nothing past U+10FFFF
+  } else {
+    return 0;  // NUL, a continuation byte or an invalid lead
+  }
+  if (i + length > text.size()) return 0;
+  if (byte(i + 1) < low || byte(i + 1) > high) return 0;
+  for (std::size_t k = 2; k < length; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  }
+  return length;
+}
+
 }  // namespace
+
+std::string StorableText(std::string_view text) {
+  std::string out;
+  std::size_t done = 0;  // text[0, done) is copied to `out` or needs no copy
+  bool changed = false;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = SequenceLength(text, i);
+    if (length != 0) {
+      i += length;
+      continue;
+    }
+    if (!changed) out.reserve(text.size() + 16);
+    changed = true;
+    out.append(text.substr(done, i - done));
+    out += "\xEF\xBF\xBD";  // U+FFFD
+    done = ++i;
+  }
+  if (!changed) return std::string(text);
+  out.append(text.substr(done));
+  return out;
+}
 
 std::string Params::Add(std::int64_t value) {
   values_.push_back(Param{std::to_string(value)});
@@ -49,7 +102,7 @@ std::string Params::Add(std::int64_t value) {
 }
 
 std::string Params::Add(std::string_view value) {
-  values_.push_back(Param{std::string(value)});
+  values_.push_back(Param{StorableText(value)});
   return Placeholder();
 }
 
@@ -112,7 +165,7 @@ Error MapError(const std::exception& e, const std::string& database, std::string
 }
 
 pqxx::connection& Session::Connection() {
-  if (connection_ == nullptr || !connection_->is_open()) {
+  if (connection_ == nullptr || !connection_->is_open() || ClosedByServer()) {
     Drop();
     connection_ = std::make_unique<pqxx::connection>(url_);
   }
@@ -128,6 +181,24 @@ const std::string& Session::Prepared(const std::string& sql) {
     it = statements_.emplace(sql, std::move(name)).first;
   }
   return it->second;
+}
+
+bool Session::ClosedByServer() {
+  if (!IsOpen()) return false;
+  try {
+    // Reads what the server sent meanwhile (notices, a FATAL before it
+    // hung up); what is left on a closed socket is then end-of-file.
+    connection_->get_notifs();
+  } catch (const std::exception&) {
+    return true;
+  }
+  char byte = 0;
+  const ssize_t n = recv(connection_->sock(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
+void Session::Disconnect() {
+  if (connection_ != nullptr) connection_->disconnect();
 }
 
 void Session::Drop() {

@@ -27,8 +27,16 @@ struct Param {
   std::optional<std::string> text;
 };
 
+// `text` as PostgreSQL's text type takes it: valid UTF-8 without NUL. SQLite
+// stores any bytes; here each byte that is not part of a valid sequence
+// (or is NUL) becomes U+FFFD, so a raw byte in an HTTP header or error
+// message cannot make a write fail for good. Feed text is already clean
+// (feeds/charset.h), so items are stored unchanged.
+std::string StorableText(std::string_view text);
+
 // Parameters of one statement, numbered as they are added: Add returns the
 // placeholder ("$3") so dynamic SQL and its parameters cannot drift apart.
+// Text goes through StorableText.
 class Params {
  public:
   std::string Add(std::int64_t value);
@@ -69,6 +77,14 @@ class Session {
   // Forgets the connection after a loss; the next Connection() reconnects.
   void Drop();
   bool IsOpen() const { return connection_ != nullptr && connection_->is_open(); }
+  // True if the server closed the (idle) connection: it restarted or ended
+  // our backend. libpqxx 6.4 does not notice until it uses the connection,
+  // and then leaks a result and reports "Could not obtain client encoding",
+  // so we look before each unit of work.
+  bool ClosedByServer();
+  // Closes the socket but keeps the object, so a transaction still open on
+  // it can be destroyed without talking to a server that is gone.
+  void Disconnect();
   const std::string& name() const { return name_; }
 
  private:

@@ -109,7 +109,9 @@ constexpr std::array kPgMigrations = {
 // Serialises migrations of several daemons starting at once on one database.
 constexpr std::string_view kLockMigrations = "SELECT pg_advisory_xact_lock(7472696275746172)";
 
+// The NOTICEs of IF NOT EXISTS would go to the daemon's stderr on every step.
 constexpr std::string_view kCreateVersionTable = R"sql(
+SET LOCAL client_min_messages = warning;
 CREATE TABLE IF NOT EXISTS tributary_schema (version INTEGER NOT NULL);
 CREATE UNIQUE INDEX IF NOT EXISTS tributary_schema_one_row ON tributary_schema ((true));
 INSERT INTO tributary_schema (version) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM tributary_schema);

@@ -1,25 +1,30 @@
 #include "storage/pg_store.h"
 
 #include <algorithm>
-#include <bit>
 #include <limits>
 #include <stdexcept>
 #include <type_traits>
 #include <utility>
 
-#include "storage/item_json.h"
 #include "storage/pg_connection.h"
 #include "storage/pg_migrations.h"
+#include "storage/pg_rows.h"
 
 namespace tributary::storage {
 namespace {
 
+using pg::AddFeedState;
+using pg::AddItemContent;
 using pg::Exec;
+using pg::IdArray;
 using pg::Int;
 using pg::OptionalTime;
 using pg::Params;
+using pg::ReadFeedRow;
+using pg::ReadFeedState;
+using pg::ReadItem;
 using pg::Text;
-using pg::Time;
+using pg::TextArray;
 
 // The columns of an ItemRecord, in the order ReadItem expects.
 constexpr std::string_view kItemColumns =
@@ -40,104 +45,6 @@ std::string Sql(std::string_view a, std::string_view b = {}, std::string_view c 
 std::int64_t Clamp(std::size_t n) {
   return static_cast<std::int64_t>(
       std::min<std::size_t>(n, static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())));
-}
-
-ItemRecord ReadItem(const pqxx::row& row) {
-  ItemRecord r;
-  r.id = Int(row[0]);
-  r.feed_id = Int(row[1]);
-  r.item_key = Text(row[2]);
-  r.guid = Text(row[3]);
-  r.title = Text(row[4]);
-  r.link = Text(row[5]);
-  r.canonical_url = Text(row[6]);
-  r.author = Text(row[7]);
-  r.summary = Text(row[8]);
-  r.content = Text(row[9]);
-  r.categories = ParseCategories(Text(row[10]));
-  r.enclosures = ParseEnclosures(Text(row[11]));
-  r.published = OptionalTime(row[12]);
-  r.updated = OptionalTime(row[13]);
-  r.first_seen = Time(row[14]);
-  r.sort_time = Time(row[15]);
-  r.content_hash = Text(row[16]);
-  r.simhash = std::bit_cast<std::uint64_t>(Int(row[17]));
-  return r;
-}
-
-FeedRow ReadFeedRow(const pqxx::row& row) {
-  return FeedRow{Int(row[0]), Text(row[1]), Text(row[2]), Text(row[3]), Text(row[4]), Text(row[5])};
-}
-
-FeedState ReadFeedState(const pqxx::row& row, int first) {
-  FeedState st;
-  st.etag = Text(row[first + 0]);
-  st.last_modified = Text(row[first + 1]);
-  st.last_attempt = OptionalTime(row[first + 2]);
-  st.last_success = OptionalTime(row[first + 3]);
-  st.next_poll = OptionalTime(row[first + 4]);
-  st.last_error = Text(row[first + 5]);
-  st.error_class = Text(row[first + 6]);
-  st.error_count = static_cast<int>(Int(row[first + 7]));
-  st.http_status = static_cast<long>(Int(row[first + 8]));
-  st.redirect_candidate = Text(row[first + 9]);
-  st.redirect_seen = static_cast<int>(Int(row[first + 10]));
-  st.disabled = Int(row[first + 11]) != 0;
-  return st;
-}
-
-// Adds every FeedState field as $1..$12 (to an empty Params), in
-// kFeedStateColumns order.
-void AddFeedState(Params& p, const FeedState& st) {
-  p.Add(st.etag);
-  p.Add(st.last_modified);
-  p.Add(st.last_attempt);
-  p.Add(st.last_success);
-  p.Add(st.next_poll);
-  p.Add(st.last_error);
-  p.Add(st.error_class);
-  p.Add(std::int64_t{st.error_count});
-  p.Add(static_cast<std::int64_t>(st.http_status));
-  p.Add(st.redirect_candidate);
-  p.Add(std::int64_t{st.redirect_seen});
-  p.Add(std::int64_t{st.disabled ? 1 : 0});
-}
-
-// Adds the mutable content of an item as $1..$12 (shared by insert and update).
-void AddItemContent(Params& p, const ItemRecord& r) {
-  p.Add(r.guid);
-  p.Add(r.title);
-  p.Add(r.link);
-  p.Add(r.canonical_url);
-  p.Add(r.author);
-  p.Add(r.summary);
-  p.Add(r.content);
-  p.Add(CategoriesJson(r.categories));
-  p.Add(EnclosuresJson(r.enclosures));
-  p.Add(r.updated);
-  p.Add(r.content_hash);
-  p.Add(std::bit_cast<std::int64_t>(r.simhash));
-}
-
-// A PostgreSQL array literal: {"a","b\"c"}.
-std::string TextArray(const std::vector<std::string>& values) {
-  std::string out = "{";
-  for (const std::string& v : values) {
-    if (out.size() > 1) out += ',';
-    out += '"';
-    for (char c : v) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
-std::string IdArray(const std::vector<FeedId>& ids) {
-  std::string out = "{";
-  for (FeedId id : ids) out += (out.size() > 1 ? "," : "") + std::to_string(id);
-  return out + "}";
 }
 
 Error NotFound(const std::string& name, FeedId feed) {
@@ -163,6 +70,51 @@ constexpr std::string_view kUpdateItem =
     "updated = COALESCE($10, updated), content_hash = $11, simhash = $12 "
     "WHERE id = $13 AND feed_id = $14";
 
+// One all-or-nothing unit of work: a transaction of its own, or inside a
+// batch a savepoint of the batch's transaction. In PostgreSQL a failed
+// statement aborts the whole transaction; rolling back to the savepoint is
+// what lets the batch go on. (libpqxx 6.4's subtransaction opens its
+// savepoint only for exec(), not for exec_prepared(), so it is not used.)
+class Unit {
+ public:
+  Unit(pg::Session& session, pqxx::dbtransaction* batch) : batch_(batch) {
+    if (batch_ != nullptr) {
+      batch_->exec("SAVEPOINT unit");
+    } else {
+      own_ = std::make_unique<pqxx::work>(session.Connection());
+    }
+  }
+  ~Unit() {
+    if (done_ || batch_ == nullptr) return;  // an uncommitted pqxx::work rolls back itself
+    try {
+      batch_->exec("ROLLBACK TO SAVEPOINT unit");
+      batch_->exec("RELEASE SAVEPOINT unit");
+    } catch (const std::exception&) {
+      // The connection is gone; the batch is lost with it (PgStore::Failed).
+    }
+  }
+  Unit(const Unit&) = delete;
+  Unit& operator=(const Unit&) = delete;
+
+  pqxx::transaction_base& tx() {
+    if (batch_ != nullptr) return *batch_;
+    return *own_;
+  }
+  void commit() {
+    if (batch_ != nullptr) {
+      batch_->exec("RELEASE SAVEPOINT unit");
+    } else {
+      own_->commit();
+    }
+    done_ = true;
+  }
+
+ private:
+  pqxx::dbtransaction* batch_;
+  std::unique_ptr<pqxx::work> own_;
+  bool done_ = false;
+};
+
 }  // namespace
 
 PgStore::PgStore(std::unique_ptr<pg::Session> session) : session_(std::move(session)) {}
@@ -187,9 +139,9 @@ auto PgStore::InUnit(std::string_view action, Body&& body) {
   using R = std::invoke_result_t<Body&, pqxx::transaction_base&>;
   if (auto usable = Usable(); !usable) return R(usable.error());
   try {
-    std::unique_ptr<pqxx::transaction_base> tx = BeginUnit();
-    R result = body(*tx);
-    if (result) tx->commit();
+    Unit unit(*session_, batch_.get());
+    R result = body(unit.tx());
+    if (result) unit.commit();
     return result;
   } catch (const std::exception& e) {
     return R(Failed(e, action));
@@ -197,6 +149,7 @@ auto PgStore::InUnit(std::string_view action, Body&& body) {
 }
 
 Result<void> PgStore::Usable() {
+  if (batch_ && !batch_lost_ && session_->ClosedByServer()) batch_lost_ = true;
   if (batch_ && batch_lost_) {
     return Error{ErrorCode::kStorageBusy,
                  "the batch was lost with the connection to the server; nothing of it was "
@@ -205,11 +158,6 @@ Result<void> PgStore::Usable() {
                  name()};
   }
   return Ok();
-}
-
-std::unique_ptr<pqxx::transaction_base> PgStore::BeginUnit() {
-  if (batch_) return std::make_unique<pqxx::subtransaction>(*batch_, "unit");
-  return std::make_unique<pqxx::work>(session_->Connection());
 }
 
 Error PgStore::Failed(const std::exception& e, std::string_view action) {
@@ -225,18 +173,29 @@ Error PgStore::Failed(const std::exception& e, std::string_view action) {
   return pg::MapError(e, name(), action);
 }
 
+// Looks the key up first: an INSERT ... ON CONFLICT DO NOTHING would burn an
+// identity value on every call, and the daemon ensures every configured
+// feed at each start. The INSERT then covers only new keys; if another
+// daemon added the key in between, the second SELECT finds it.
 Result<FeedId> PgStore::EnsureFeed(std::string_view key, std::string_view url) {
-  return InUnit(
-      "cannot add feed " + std::string(key), [&](pqxx::transaction_base& tx) -> Result<FeedId> {
-        Params insert;
-        insert.Add(key);
-        insert.Add(url);
-        Exec(tx, *session_,
-             "INSERT INTO feeds (key, url) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", insert);
-        Params select;
-        select.Add(key);
-        return Int(Exec(tx, *session_, "SELECT id FROM feeds WHERE key = $1", select).at(0).at(0));
-      });
+  return InUnit("cannot add feed " + std::string(key),
+                [&](pqxx::transaction_base& tx) -> Result<FeedId> {
+                  Params select;
+                  select.Add(key);
+                  const std::string find = "SELECT id FROM feeds WHERE key = $1";
+                  if (const auto found = Exec(tx, *session_, find, select); !found.empty()) {
+                    return Int(found[0][0]);
+                  }
+                  Params insert;
+                  insert.Add(key);
+                  insert.Add(url);
+                  const auto added = Exec(tx, *session_,
+                                          "INSERT INTO feeds (key, url) VALUES ($1, $2) ON "
+                                          "CONFLICT (key) DO NOTHING RETURNING id",
+                                          insert);
+                  if (!added.empty()) return Int(added[0][0]);
+                  return Int(Exec(tx, *session_, find, select).at(0).at(0));
+                });
 }
 
 Result<std::vector<FeedRow>> PgStore::ListFeeds() {
@@ -623,6 +582,7 @@ void PgStore::RollbackBatch() {
 }
 
 void PgStore::EndBatch() {
+  if (batch_lost_) session_->Disconnect();
   batch_.reset();
   if (batch_lost_) session_->Drop();
   batch_lost_ = false;

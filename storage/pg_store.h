@@ -78,7 +78,6 @@ class PgStore final : public Store {
   template <typename Body>
   auto InUnit(std::string_view action, Body&& body);
   Result<void> Usable();
-  std::unique_ptr<pqxx::transaction_base> BeginUnit();
   Error Failed(const std::exception& e, std::string_view action);
   void ApplyChanges(pqxx::transaction_base& tx, FeedId feed, const DocumentChanges& changes);
   void EndBatch();
