@@ -44,11 +44,11 @@ std::vector<std::pair<std::string, std::string>> MergedHeaders(const config::Hos
                                                                const config::FeedConfig& feed) {
   std::vector<std::pair<std::string, std::string>> headers;
   if (rule != nullptr) {
-    for (const auto& [name, value] : rule->headers) {
+    for (const auto& header : rule->headers) {
       bool overridden = std::any_of(feed.headers.begin(), feed.headers.end(), [&](const auto& own) {
-        return EqualsIgnoreCase(own.first, name);
+        return EqualsIgnoreCase(own.first, header.first);
       });
-      if (!overridden) headers.emplace_back(name, value);
+      if (!overridden) headers.emplace_back(header);
     }
   }
   for (const auto& [name, value] : feed.headers) headers.emplace_back(name, value);
