@@ -100,11 +100,17 @@ CREATE INDEX items_identity ON items (feed_id, item_key, guid, link, title, cont
 CREATE INDEX items_by_feed_seen ON items (feed_id, first_seen);
 )sql";
 
+// Version 5: feed leases (issue 17), kept equal to PostgreSQL's schema. One
+// daemon owns a SQLite file, so SqliteStore grants every claim and never
+// writes them.
+constexpr std::string_view kVersion5 = R"sql(
+ALTER TABLE feeds ADD COLUMN lease_node TEXT;
+ALTER TABLE feeds ADD COLUMN lease_until INTEGER;
+)sql";
+
 constexpr std::array kMigrations = {
-    Migration{1, kVersion1},
-    Migration{2, kVersion2},
-    Migration{3, kVersion3},
-    Migration{4, kVersion4},
+    Migration{1, kVersion1}, Migration{2, kVersion2}, Migration{3, kVersion3},
+    Migration{4, kVersion4}, Migration{5, kVersion5},
 };
 
 }  // namespace

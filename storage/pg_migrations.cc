@@ -99,11 +99,16 @@ CREATE INDEX items_identity ON items (feed_id) INCLUDE (content_hash);
 CREATE INDEX items_by_feed_seen ON items (feed_id, first_seen);
 )sql";
 
+// Version 5: leases for cluster polling (issue 17): the node that may fetch
+// the feed now and until when (SQLite has the columns too, unused).
+constexpr std::string_view kVersion5 = R"sql(
+ALTER TABLE feeds ADD COLUMN lease_node TEXT;
+ALTER TABLE feeds ADD COLUMN lease_until BIGINT;
+)sql";
+
 constexpr std::array kPgMigrations = {
-    Migration{1, kVersion1},
-    Migration{2, kVersion2},
-    Migration{3, kVersion3},
-    Migration{4, kVersion4},
+    Migration{1, kVersion1}, Migration{2, kVersion2}, Migration{3, kVersion3},
+    Migration{4, kVersion4}, Migration{5, kVersion5},
 };
 
 // Serialises migrations of several daemons starting at once on one database.

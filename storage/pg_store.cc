@@ -55,7 +55,20 @@ Error NotFound(const std::string& name, FeedId feed) {
 constexpr std::string_view kSaveState =
     "UPDATE feeds SET etag = $1, last_modified = $2, last_attempt = $3, last_success = $4, "
     "next_poll = $5, last_error = $6, error_class = $7, error_count = $8, http_status = $9, "
-    "redirect_candidate = $10, redirect_seen = $11, disabled = $12 WHERE id = $13";
+    "redirect_candidate = $10, redirect_seen = $11, disabled = $12, lease_node = NULL, "
+    "lease_until = NULL WHERE id = $13";
+
+// One statement claims a batch: rows another node is claiming right now are
+// skipped, not waited for.
+constexpr std::string_view kClaimFeeds =
+    "UPDATE feeds SET lease_node = $1, lease_until = $2 WHERE id IN ("
+    "SELECT id FROM feeds WHERE id = ANY($3::bigint[]) "
+    "AND (lease_until IS NULL OR lease_until < $4 OR lease_node = $1) "
+    "AND ($5::boolean OR next_poll IS NULL OR next_poll <= $4) "
+    "FOR UPDATE SKIP LOCKED) RETURNING id";
+
+constexpr std::string_view kRenewLeases =
+    "UPDATE feeds SET lease_until = $2 WHERE lease_node = $1 AND id = ANY($3::bigint[])";
 
 constexpr std::string_view kInsertItem =
     "INSERT INTO items (guid, title, link, canonical_url, author, summary, content, categories, "
@@ -348,6 +361,39 @@ void PgStore::ApplyChanges(pqxx::transaction_base& tx, FeedId feed,
   AddFeedState(state, changes.state);
   state.Add(feed);
   Exec(tx, *session_, std::string(kSaveState), state);
+}
+
+Result<std::vector<FeedId>> PgStore::ClaimFeeds(std::string_view node,
+                                                const std::vector<FeedId>& due, Timestamp now,
+                                                Seconds lease, bool force) {
+  if (due.empty()) return std::vector<FeedId>{};
+  return InUnit("cannot claim feeds",
+                [&](pqxx::transaction_base& tx) -> Result<std::vector<FeedId>> {
+                  Params p;
+                  p.Add(node);
+                  p.Add(now + lease);
+                  p.Add(IdArray(due));
+                  p.Add(now);
+                  p.Add(std::string_view(force ? "true" : "false"));
+                  std::vector<FeedId> claimed;
+                  for (const auto& row : Exec(tx, *session_, std::string(kClaimFeeds), p)) {
+                    claimed.push_back(pg::Int(row[0]));
+                  }
+                  return claimed;
+                });
+}
+
+Result<void> PgStore::RenewLeases(std::string_view node, const std::vector<FeedId>& feeds,
+                                  Timestamp now, Seconds lease) {
+  if (feeds.empty()) return Ok();
+  return InUnit("cannot renew leases", [&](pqxx::transaction_base& tx) -> Result<void> {
+    Params p;
+    p.Add(node);
+    p.Add(now + lease);
+    p.Add(IdArray(feeds));
+    Exec(tx, *session_, std::string(kRenewLeases), p);
+    return Ok();
+  });
 }
 
 Result<void> PgStore::CommitDocument(FeedId feed, const DocumentChanges& changes) {

@@ -69,6 +69,10 @@ class PgStore final : public Store {
   Result<int> SchemaVersion();
   // The database as errors and logs name it: the URL without its password.
   const std::string& name() const;
+  Result<std::vector<FeedId>> ClaimFeeds(std::string_view node, const std::vector<FeedId>& due,
+                                         Timestamp now, Seconds lease, bool force) override;
+  Result<void> RenewLeases(std::string_view node, const std::vector<FeedId>& feeds, Timestamp now,
+                           Seconds lease) override;
   std::string Describe() const override { return "PostgreSQL database " + name(); }
 
  private:

@@ -167,6 +167,27 @@ class Store {
 
   virtual Result<StoreStats> Stats() = 0;
 
+  // Cluster polling: several daemons on one database split the feeds by
+  // lease. Of `due`, returns the feeds `node` may fetch now and leases them
+  // to it until now + lease: those nobody else holds an unexpired lease on
+  // and, unless `force`, whose stored next_poll is not in the future
+  // (another node polled them meanwhile). Saving a feed's state
+  // (SaveFeedState, CommitDocument) releases its lease in the same
+  // transaction. A store only one daemon uses (SQLite) grants every claim.
+  virtual Result<std::vector<FeedId>> ClaimFeeds(std::string_view node,
+                                                 const std::vector<FeedId>& due, Timestamp now,
+                                                 Seconds lease, bool force) {
+    (void)node, (void)now, (void)lease, (void)force;
+    return due;
+  }
+  // Extends `node`'s leases of `feeds` (transfers still in flight) to
+  // now + lease; a lease another node has taken over is left alone.
+  virtual Result<void> RenewLeases(std::string_view node, const std::vector<FeedId>& feeds,
+                                   Timestamp now, Seconds lease) {
+    (void)node, (void)feeds, (void)now, (void)lease;
+    return Ok();
+  }
+
   // Housekeeping the daemon asks for now and then from its loop (SQLite
   // truncates a grown write-ahead log). Nothing by default.
   virtual Result<void> Maintain() { return Ok(); }

@@ -363,3 +363,60 @@ TEST(OpenStoreTest, LocationSelectsTheBackend) {
 
 }  // namespace
 }  // namespace tributary::storage
+
+namespace tributary::storage {
+namespace {
+
+// Two daemons on one database: a due feed goes to one of them, is not
+// claimed again while leased or once polled, and returns to the pool when
+// its lease runs out (a node that died) or its state is saved.
+TEST_F(PgStoreTest, LeasesSplitDueFeedsBetweenNodes) {
+  auto a = Open();
+  auto b = Open();
+  std::vector<FeedId> ids;
+  for (int i = 0; i < 4; ++i) {
+    auto id = a->EnsureFeed("https://f" + std::to_string(i) + ".example/",
+                            "https://f" + std::to_string(i) + ".example/");
+    ASSERT_TRUE(id);
+    ids.push_back(*id);
+  }
+  const Timestamp now = FromUnix(1'800'000'000);
+  const Seconds lease{120};
+  auto first = a->ClaimFeeds("node-a", {ids[0], ids[1]}, now, lease, false);
+  ASSERT_TRUE(first) << first.error().ToString();
+  EXPECT_EQ(first->size(), 2u);
+  // b asks for all four: the two a holds are not its.
+  auto second = b->ClaimFeeds("node-b", ids, now, lease, false);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(std::set<FeedId>(second->begin(), second->end()), (std::set<FeedId>{ids[2], ids[3]}));
+  // a renews and asks again: it still holds its own.
+  ASSERT_TRUE(a->RenewLeases("node-a", {ids[0], ids[1]}, now + Seconds{60}, lease));
+  auto again = a->ClaimFeeds("node-a", {ids[0]}, now + Seconds{61}, lease, false);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->size(), 1u);
+
+  // a polls ids[0]: saving the state releases the lease, and the stored
+  // next_poll keeps b from polling it again before it is due.
+  FeedState polled;
+  polled.last_success = now;
+  polled.next_poll = now + Seconds{1800};
+  ASSERT_TRUE(a->SaveFeedState(ids[0], polled));
+  auto not_due = b->ClaimFeeds("node-b", {ids[0]}, now + Seconds{62}, lease, false);
+  ASSERT_TRUE(not_due);
+  EXPECT_TRUE(not_due->empty());
+  auto forced = b->ClaimFeeds("node-b", {ids[0]}, now + Seconds{62}, lease, true);
+  ASSERT_TRUE(forced);
+  EXPECT_EQ(forced->size(), 1u);
+
+  // a dies holding ids[1] (renewed to now + 60 + 120): b takes it once
+  // the lease has run out, not before.
+  auto held = b->ClaimFeeds("node-b", {ids[1]}, now + Seconds{179}, lease, false);
+  ASSERT_TRUE(held);
+  EXPECT_TRUE(held->empty());
+  auto taken = b->ClaimFeeds("node-b", {ids[1]}, now + Seconds{181}, lease, false);
+  ASSERT_TRUE(taken);
+  EXPECT_EQ(taken->size(), 1u);
+}
+
+}  // namespace
+}  // namespace tributary::storage
