@@ -49,4 +49,26 @@ constexpr bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 // A copy of `text` with A-Z lowered.
 std::string ToLowerAscii(std::string_view text);
 
+// FNV-1a, 64 bits. Stable across runs and platforms, so ids derived from it
+// can be published; not for hash tables fed by untrusted input.
+inline constexpr std::uint64_t kFnv1a64Basis = 14695981039346656037ULL;
+// The offset basis with its last digit missing, as older code had it. Entry
+// ids and digest Message-IDs already published were derived with it, so
+// those callers keep it: changing it would re-announce every entry and
+// break mail threading.
+inline constexpr std::uint64_t kFnv1a64LegacyBasis = 1469598103934665603ULL;
+
+constexpr std::uint64_t Fnv1a64(std::string_view text, std::uint64_t basis = kFnv1a64Basis) {
+  std::uint64_t hash = basis;
+  for (char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ULL;
+  }
+  return hash;
+}
+
+// `value` in lower-case hex, zero-padded to at least `min_width` digits; the
+// default gives the 16 digits of a whole 64-bit hash ("00000000deadbeef").
+std::string Hex(std::uint64_t value, std::size_t min_width = 16);
+
 }  // namespace tributary

@@ -20,21 +20,6 @@ namespace {
 using kainjow::mustache::data;
 using kainjow::mustache::mustache;
 
-std::uint64_t Fnv1a(std::string_view text) {
-  std::uint64_t hash = 1469598103934665603ULL;
-  for (char c : text) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ULL;
-  }
-  return hash;
-}
-
-std::string Hex(std::uint64_t value) {
-  char buffer[17];
-  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(value));
-  return buffer;
-}
-
 // Keeps [A-Za-z0-9.-] so the value is a valid dot-atom piece.
 std::string AtomSafe(std::string_view text, std::size_t max_size) {
   std::string out;
@@ -263,7 +248,10 @@ std::string DigestMessageId(std::string_view digest_name, std::string_view run_k
                             std::string_view from_domain) {
   std::string domain = AtomSafe(from_domain, 200);
   if (domain.empty()) domain = "tributary.invalid";
-  return "<digest." + Hex(Fnv1a(digest_name)) + "." + AtomSafe(run_key, 80) + "@" + domain + ">";
+  // The legacy FNV basis: Message-IDs, boundaries and List-Ids already sent
+  // were derived with it, and mail readers thread and filter on them.
+  return "<digest." + Hex(Fnv1a64(digest_name, kFnv1a64LegacyBasis)) + "." + AtomSafe(run_key, 80) +
+         "@" + domain + ">";
 }
 
 std::string_view DefaultDigestHtmlTemplate() { return kDigestHtmlTemplate; }
@@ -348,7 +336,8 @@ Result<DigestMessage> RenderOnce(const DigestInput& input) {
   message.item_count = views.shown;
   // The boundary is derived from the Message-ID so a resend is byte-identical;
   // "=_" cannot occur in quoted-printable text.
-  const std::string boundary = "=_tributary_" + Hex(Fnv1a(message.message_id));
+  const std::string boundary =
+      "=_tributary_" + Hex(Fnv1a64(message.message_id, kFnv1a64LegacyBasis));
 
   std::string& out = message.bytes;
   out += mime::AddressHeader("From", {*from});
@@ -356,8 +345,8 @@ Result<DigestMessage> RenderOnce(const DigestInput& input) {
   out += mime::Header("Subject", subject);
   out += "Date: " + local.Format("%a, %d %b %Y %H:%M:%S %z", input.now) + "\r\n";
   out += "Message-ID: " + message.message_id + "\r\n";
-  out += mime::Header("List-Id",
-                      "<" + Hex(Fnv1a(input.name)).substr(0, 12) + ".digest." + domain + ">");
+  out += mime::Header("List-Id", "<" + Hex(Fnv1a64(input.name, kFnv1a64LegacyBasis)).substr(0, 12) +
+                                     ".digest." + domain + ">");
   out += "Auto-Submitted: auto-generated\r\n";
   out += "Precedence: bulk\r\n";
   out += "MIME-Version: 1.0\r\n";

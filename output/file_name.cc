@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/text.h"
 #include "output/sanitizer.h"
 
 namespace tributary::output {
@@ -82,15 +83,6 @@ std::string Slug(std::string_view title) {
   return slug.empty() ? "post" : slug;
 }
 
-std::uint64_t Fnv1a(std::string_view text) {
-  std::uint64_t hash = 14695981039346656037ull;
-  for (char c : text) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ull;
-  }
-  return hash;
-}
-
 }  // namespace
 
 std::string PostFileName(const OutputEntry& entry) {
@@ -99,9 +91,8 @@ std::string PostFileName(const OutputEntry& entry) {
   char date[32];
   std::snprintf(date, sizeof date, "%04d-%02u-%02u", static_cast<int>(day.year()),
                 static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()));
-  char hash[16];
-  std::snprintf(hash, sizeof hash, "%06llx",
-                static_cast<unsigned long long>(Fnv1a(entry.id) & 0xFFFFFFu));
+  // The standard basis: file names were always derived with it.
+  const std::string hash = Hex(Fnv1a64(entry.id) & 0xFFFFFFu, 6);
   return std::string(date) + "-" + Slug(entry.title) + "-" + hash + ".md";
 }
 

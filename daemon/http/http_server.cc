@@ -44,16 +44,6 @@ constexpr char kHtmlSecurityPolicy[] =
 // Bodies smaller than this are not worth a gzip header and a CPU round.
 constexpr std::size_t kMinGzipBytes = 256;
 
-// Lower-case hex, zero-padded to width digits.
-std::string Hex(std::uint64_t value, std::size_t width) {
-  std::array<char, 16> digits{};
-  auto [end, ec] = std::to_chars(digits.data(), digits.data() + digits.size(), value, 16);
-  (void)ec;  // 16 hex digits always fit a 64-bit value
-  std::string text(digits.data(), end);
-  if (text.size() < width) text.insert(0, width - text.size(), '0');
-  return text;
-}
-
 bool IsCompressible(std::string_view content_type) {
   return content_type.starts_with("text/") || content_type.find("xml") != std::string_view::npos ||
          content_type.find("json") != std::string_view::npos;

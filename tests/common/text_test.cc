@@ -30,5 +30,28 @@ TEST(TextTest, AsciiWhitespaceIsTheWhatwgSet) {
   EXPECT_FALSE(IsAsciiWhitespace('x'));
 }
 
+// Published FNV-1a 64 test vectors (draft-eastlake-fnv appendix).
+TEST(TextTest, Fnv1a64MatchesKnownVectors) {
+  EXPECT_EQ(Fnv1a64(""), 0xcbf29ce484222325ULL);
+  EXPECT_EQ(Fnv1a64("a"), 0xaf63dc4c8601ec8cULL);
+  EXPECT_EQ(Fnv1a64("foobar"), 0x85944171f73967e8ULL);
+}
+
+// The legacy basis must keep giving the values ids were published with.
+TEST(TextTest, Fnv1a64LegacyBasisIsStable) {
+  EXPECT_EQ(Fnv1a64("", kFnv1a64LegacyBasis), kFnv1a64LegacyBasis);
+  EXPECT_EQ(Fnv1a64("a", kFnv1a64LegacyBasis), (kFnv1a64LegacyBasis ^ 'a') * 1099511628211ULL);
+  EXPECT_NE(Fnv1a64("a", kFnv1a64LegacyBasis), Fnv1a64("a"));
+  static_assert(Fnv1a64("a") == 0xaf63dc4c8601ec8cULL);  // usable in constant expressions
+}
+
+TEST(TextTest, HexPadsToTheWidth) {
+  EXPECT_EQ(Hex(0xdeadbeef), "00000000deadbeef");
+  EXPECT_EQ(Hex(0xFFFFFFFFFFFFFFFFULL), "ffffffffffffffff");
+  EXPECT_EQ(Hex(0xab, 6), "0000ab");
+  EXPECT_EQ(Hex(0x1234, 1), "1234");
+  EXPECT_EQ(Hex(0, 1), "0");
+}
+
 }  // namespace
 }  // namespace tributary
