@@ -12,23 +12,6 @@
 namespace tributary::daemon {
 namespace {
 
-std::string Hex64(std::uint64_t value) {
-  char buffer[17];
-  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(value));
-  return buffer;
-}
-
-// Entry ids already published depend on this basis (a digit short of FNV's
-// 14695981039346656037): it stays, so readers never see an item twice.
-std::uint64_t Fnv1a(std::string_view text) {
-  std::uint64_t hash = 1469598103934665603ULL;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
-  return hash;
-}
-
 bool LooksLikeUri(const std::string& text) {
   auto colon = text.find(':');
   if (colon == std::string::npos || colon == 0) return false;
@@ -118,7 +101,8 @@ output::OutputEntry EntrySelector::ToEntry(const storage::ItemRecord& item) cons
   std::string feed_key = row != rows_.end() ? row->second.key : std::to_string(item.feed_id);
   entry.id = LooksLikeUri(item.guid)
                  ? item.guid
-                 : "tag:tributary.invalid,2026:" + Hex64(Fnv1a(feed_key + "\n" + item.item_key));
+                 : "tag:tributary.invalid,2026:" +
+                       Hex(Fnv1a64(feed_key + "\n" + item.item_key, kFnv1a64LegacyBasis));
   entry.title = item.title;
   entry.link = item.link;
   entry.author = item.author;

@@ -28,7 +28,7 @@ class PostWriteCommands {
   void Request(const config::OutputConfig& output);
   // Commands running now.
   std::size_t Running() const { return runner_.InFlight(); }
-  // Runs finished since start (succeeded or not): for tests and /status.
+  // Runs finished since start (succeeded or not).
   std::size_t Finished() const { return finished_; }
 
  private:

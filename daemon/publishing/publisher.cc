@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/log.h"
+#include "common/text.h"
 #include "daemon/http/http_server.h"
 #include "output/atom_writer.h"
 #include "output/file_name.h"
@@ -16,25 +17,6 @@
 #include "output/rss_writer.h"
 
 namespace tributary::daemon {
-namespace {
-
-std::string Hex64(std::uint64_t value) {
-  char buffer[17];
-  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(value));
-  return buffer;
-}
-
-std::uint64_t Fnv1a(std::string_view text) {
-  std::uint64_t hash = 1469598103934665603ULL;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
-  return hash;
-}
-
-}  // namespace
-
 std::string FeedContentType(const std::string& format) {
   if (format == "rss") return "application/rss+xml; charset=utf-8";
   if (format == "json") return "application/feed+json; charset=utf-8";
@@ -61,7 +43,8 @@ bool Publisher::WriteFeedOutput(const config::OutputConfig& output, HttpServer* 
   doc.self_url = output.url_path.empty() || config_.server.listen.empty()
                      ? std::string()
                      : "http://" + config_.server.listen + output.url_path;
-  doc.id = "tag:tributary.invalid,2026:output/" + Hex64(Fnv1a(output.type + output.format + where));
+  doc.id = "tag:tributary.invalid,2026:output/" +
+           Hex(Fnv1a64(output.type + output.format + where, kFnv1a64LegacyBasis));
   doc.site_url = config_.server.enabled ? "http://" + config_.server.listen + "/" : std::string();
   doc.updated = entries->empty() ? FromUnix(0) : entries->front().updated;
   for (const auto& entry : *entries) doc.updated = std::max(doc.updated, entry.updated);
@@ -124,7 +107,7 @@ PostWrite WritePost(const std::string& dir, const output::OutputEntry& entry,
     log::Error("output {}: {}: {}", dir, name, text.error().ToString());
     return PostWrite::kFailed;
   }
-  std::string hash = Hex64(Fnv1a(*text));
+  std::string hash = Hex(Fnv1a64(*text, kFnv1a64LegacyBasis));
   fs::path path = fs::path(dir) / name;
   if (files.contains(name)) {
     if (files[name]["hash"] == hash && fs::exists(path)) return PostWrite::kUnchanged;
