@@ -127,6 +127,17 @@ struct ServerConfig {
   int max_connections = 256;
 };
 
+// cluster: several daemons on one PostgreSQL database split the feeds by
+// lease (see docs/scaling.md). Ignored with SQLite, which one daemon owns.
+struct ClusterConfig {
+  // Names this daemon in logs, /status and leases; empty: "<host name>-<pid>",
+  // filled in by the daemon (NodeName()).
+  std::string node;
+  // How long a node may hold a feed without renewing; a node that dies
+  // loses its feeds (and the writer role) after this long.
+  Seconds lease{120};
+};
+
 struct DigestConfig {
   std::string name;
   std::string schedule = "daily 07:00";
@@ -159,6 +170,7 @@ struct Config {
   std::vector<std::string> feed_lists;
   std::vector<OutputConfig> outputs;
   ServerConfig server;
+  ClusterConfig cluster;
   std::vector<DigestConfig> digests;
   Seconds output_interval{60};                   // regenerate outputs at most this often
   std::vector<std::string> tracking_parameters;  // extra ones, besides built-ins

@@ -101,6 +101,18 @@ void ReadStorage(MapReader& in, StorageConfig& storage) {
   }
 }
 
+void ReadCluster(MapReader& in, ClusterConfig& cluster) {
+  in.String("node", &cluster.node);
+  in.WholeSeconds("lease", &cluster.lease, Seconds{10});
+  const bool printable = std::all_of(cluster.node.begin(), cluster.node.end(), [](char c) {
+    return static_cast<unsigned char>(c) > 0x20 && c != 0x7f;
+  });
+  if (cluster.node.size() > 100 || !printable) {
+    in.problems().Add(in.Take("node"), in.Join("node"),
+                      "must be up to 100 printable characters without spaces");
+  }
+}
+
 // `proxy` (the value of in's "proxy" key) must be a proxy URL curl takes.
 void CheckProxy(MapReader& in, const std::string& proxy_url) {
   if (proxy_url.empty()) return;
@@ -430,6 +442,7 @@ class ConfigReader {
     top.StringList("feed_lists", &config_.feed_lists, &list_nodes);
     top.List("outputs", [&](MapReader& in, std::size_t) { AddOutput(in); });
     top.Section("server", [&](MapReader& in) { ReadServer(in, config_.server); });
+    top.Section("cluster", [&](MapReader& in) { ReadCluster(in, config_.cluster); });
     top.List("digests", [&](MapReader& in, std::size_t) { AddDigest(in); });
     top.WholeSeconds("output_interval", &config_.output_interval, Seconds{1});
     top.StringList("tracking_parameters", &config_.tracking_parameters);

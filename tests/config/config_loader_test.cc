@@ -270,7 +270,20 @@ TEST(ConfigLoaderTest, UnknownKeyWithSuggestion) {
 TEST(ConfigLoaderTest, UnknownTopLevelKeyListsKnownOnes) {
   EXPECT_EQ(ErrorOf("colour: blue\n"),
             "t.yaml:1:1: colour: unknown key (known keys: storage, fetch, feeds, feed_lists, "
-            "outputs, server, digests, output_interval, tracking_parameters)");
+            "outputs, server, cluster, digests, output_interval, tracking_parameters)");
+}
+
+TEST(ConfigLoaderTest, ClusterNamesTheNodeAndBoundsTheLease) {
+  Config defaults = Parse("");
+  EXPECT_TRUE(defaults.cluster.node.empty());
+  EXPECT_EQ(defaults.cluster.lease, Seconds{120});
+  Config set = Parse("cluster: {node: web-2, lease: 5m}\n");
+  EXPECT_EQ(set.cluster.node, "web-2");
+  EXPECT_EQ(set.cluster.lease, Seconds{300});
+  EXPECT_NE(ErrorOf("cluster: {lease: 2s}\n").find("cluster.lease"), std::string::npos);
+  EXPECT_NE(ErrorOf("cluster: {node: \"web 2\"}\n")
+                .find("cluster.node: must be up to 100 printable characters without spaces"),
+            std::string::npos);
 }
 
 TEST(ConfigLoaderTest, WrongTypes) {
