@@ -19,6 +19,17 @@ namespace tributary::storage {
 bool IsPostgresUrl(std::string_view location);
 // Opens (creating or upgrading the schema) the store at `location`.
 Result<std::unique_ptr<Store>> OpenStore(const std::string& location);
+// What `check-config --connect` reports: the database answers, and how its
+// schema compares with this program's. Nothing is created or changed.
+struct StoreProbe {
+  std::string backend;  // "SQLite" or "PostgreSQL"
+  std::string server;   // PostgreSQL's server version ("15.8"); empty for SQLite
+  bool exists = true;   // false: a SQLite file not created yet
+  int schema_version = 0;  // 0: no schema yet (created at start)
+  int latest_version = 0;  // this program's
+};
+Result<StoreProbe> ProbeStore(const std::string& location);
+
 // Opens the digest ledger at `location` on a connection of its own; the
 // store must have been opened there first (it creates the schema).
 Result<std::unique_ptr<DigestLedger>> OpenDigestLedger(const std::string& location);

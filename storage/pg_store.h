@@ -69,10 +69,13 @@ class PgStore final : public Store {
   Result<int> SchemaVersion();
   // The database as errors and logs name it: the URL without its password.
   const std::string& name() const;
-  Result<std::vector<FeedId>> ClaimFeeds(std::string_view node, const std::vector<FeedId>& due,
+  Result<FeedClaims> ClaimFeeds(std::string_view node, const std::vector<FeedId>& due,
                                          Timestamp now, Seconds lease, bool force) override;
   Result<void> RenewLeases(std::string_view node, const std::vector<FeedId>& feeds, Timestamp now,
                            Seconds lease) override;
+  bool Shared() const override { return true; }
+  // A session-level advisory lock on this store's connection.
+  Result<bool> HoldRole(ClusterRole role) override;
   std::string Describe() const override { return "PostgreSQL database " + name(); }
 
  private:

@@ -53,6 +53,18 @@ struct FeedOverview {
   FeedState state;
   std::int64_t items = 0;
   std::optional<Timestamp> oldest_first_seen;  // of its stored items
+  // Cluster: the node fetching it now and until when it may (a lease past
+  // its end is one a node left behind). Empty with SQLite.
+  std::string lease_node;
+  std::optional<Timestamp> lease_until;
+};
+
+// What Store::ClaimFeeds granted.
+struct FeedClaims {
+  std::vector<FeedId> feeds;
+  // Of `feeds`, those whose lease by another node had run out (it died or
+  // lost the database while fetching them).
+  std::vector<FeedId> taken_over;
 };
 
 struct EnclosureRecord {
@@ -125,6 +137,12 @@ struct StoreStats {
   std::int64_t wal_bytes = 0;  // size of the write-ahead log file, 0 if none
 };
 
+// What one node of a cluster does for all (Store::HoldRole).
+enum class ClusterRole {
+  kWriter = 1,   // output files, post-write commands, global retention
+  kDigests = 2,  // planning and sending digest runs
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -174,11 +192,10 @@ class Store {
   // (another node polled them meanwhile). Saving a feed's state
   // (SaveFeedState, CommitDocument) releases its lease in the same
   // transaction. A store only one daemon uses (SQLite) grants every claim.
-  virtual Result<std::vector<FeedId>> ClaimFeeds(std::string_view node,
-                                                 const std::vector<FeedId>& due, Timestamp now,
-                                                 Seconds lease, bool force) {
+  virtual Result<FeedClaims> ClaimFeeds(std::string_view node, const std::vector<FeedId>& due,
+                                        Timestamp now, Seconds lease, bool force) {
     (void)node, (void)now, (void)lease, (void)force;
-    return due;
+    return FeedClaims{due, {}};
   }
   // Extends `node`'s leases of `feeds` (transfers still in flight) to
   // now + lease; a lease another node has taken over is left alone.
@@ -186,6 +203,18 @@ class Store {
                                    Timestamp now, Seconds lease) {
     (void)node, (void)feeds, (void)now, (void)lease;
     return Ok();
+  }
+
+  // True when several daemons may share this store (PostgreSQL): each then
+  // re-reads it for outputs and takes roles before writing files or mail.
+  virtual bool Shared() const { return false; }
+  // Cluster: whether this store's connection holds `role`, taking it when
+  // no other connection holds it. A role lasts as long as the connection: a
+  // node that dies or loses the server gives it up. A store only one daemon
+  // uses (SQLite) always holds every role.
+  virtual Result<bool> HoldRole(ClusterRole role) {
+    (void)role;
+    return true;
   }
 
   // Housekeeping the daemon asks for now and then from its loop (SQLite

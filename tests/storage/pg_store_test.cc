@@ -384,16 +384,26 @@ TEST_F(PgStoreTest, LeasesSplitDueFeedsBetweenNodes) {
   const Seconds lease{120};
   auto first = a->ClaimFeeds("node-a", {ids[0], ids[1]}, now, lease, false);
   ASSERT_TRUE(first) << first.error().ToString();
-  EXPECT_EQ(first->size(), 2u);
+  EXPECT_EQ(first->feeds.size(), 2u);
+  EXPECT_TRUE(first->taken_over.empty());
   // b asks for all four: the two a holds are not its.
   auto second = b->ClaimFeeds("node-b", ids, now, lease, false);
   ASSERT_TRUE(second);
-  EXPECT_EQ(std::set<FeedId>(second->begin(), second->end()), (std::set<FeedId>{ids[2], ids[3]}));
+  EXPECT_EQ(std::set<FeedId>(second->feeds.begin(), second->feeds.end()),
+            (std::set<FeedId>{ids[2], ids[3]}));
+  // The overviews (tributary status) name the holder and the lease's end.
+  auto overviews = b->ListFeedOverviews();
+  ASSERT_TRUE(overviews);
+  for (const FeedOverview& feed : *overviews) {
+    EXPECT_EQ(feed.lease_node, feed.row.id == ids[0] || feed.row.id == ids[1] ? "node-a" : "node-b");
+    EXPECT_EQ(feed.lease_until, now + lease);
+  }
   // a renews and asks again: it still holds its own.
   ASSERT_TRUE(a->RenewLeases("node-a", {ids[0], ids[1]}, now + Seconds{60}, lease));
   auto again = a->ClaimFeeds("node-a", {ids[0]}, now + Seconds{61}, lease, false);
   ASSERT_TRUE(again);
-  EXPECT_EQ(again->size(), 1u);
+  EXPECT_EQ(again->feeds.size(), 1u);
+  EXPECT_TRUE(again->taken_over.empty());  // its own lease
 
   // a polls ids[0]: saving the state releases the lease, and the stored
   // next_poll keeps b from polling it again before it is due.
@@ -403,19 +413,52 @@ TEST_F(PgStoreTest, LeasesSplitDueFeedsBetweenNodes) {
   ASSERT_TRUE(a->SaveFeedState(ids[0], polled));
   auto not_due = b->ClaimFeeds("node-b", {ids[0]}, now + Seconds{62}, lease, false);
   ASSERT_TRUE(not_due);
-  EXPECT_TRUE(not_due->empty());
+  EXPECT_TRUE(not_due->feeds.empty());
   auto forced = b->ClaimFeeds("node-b", {ids[0]}, now + Seconds{62}, lease, true);
   ASSERT_TRUE(forced);
-  EXPECT_EQ(forced->size(), 1u);
+  EXPECT_EQ(forced->feeds.size(), 1u);
+  EXPECT_TRUE(forced->taken_over.empty());  // a released lease is no takeover
 
   // a dies holding ids[1] (renewed to now + 60 + 120): b takes it once
   // the lease has run out, not before.
   auto held = b->ClaimFeeds("node-b", {ids[1]}, now + Seconds{179}, lease, false);
   ASSERT_TRUE(held);
-  EXPECT_TRUE(held->empty());
+  EXPECT_TRUE(held->feeds.empty());
   auto taken = b->ClaimFeeds("node-b", {ids[1]}, now + Seconds{181}, lease, false);
   ASSERT_TRUE(taken);
-  EXPECT_EQ(taken->size(), 1u);
+  EXPECT_EQ(taken->feeds, std::vector<FeedId>{ids[1]});
+  EXPECT_EQ(taken->taken_over, std::vector<FeedId>{ids[1]});
+}
+
+// A role belongs to one connection at a time: asking again keeps it, other
+// nodes are refused, and it passes on when its holder goes away (a node
+// that died or lost the server).
+TEST_F(PgStoreTest, RolesGoToOneNodeAndPassOnWhenItGoes) {
+  auto a = Open();
+  auto b = Open();
+  EXPECT_TRUE(a->Shared());
+  auto took = a->HoldRole(ClusterRole::kWriter);
+  ASSERT_TRUE(took) << took.error().ToString();
+  EXPECT_TRUE(*took);
+  for (int i = 0; i < 3; ++i) {
+    auto again = a->HoldRole(ClusterRole::kWriter);
+    ASSERT_TRUE(again);
+    EXPECT_TRUE(*again);
+  }
+  auto refused = b->HoldRole(ClusterRole::kWriter);
+  ASSERT_TRUE(refused) << refused.error().ToString();
+  EXPECT_FALSE(*refused);
+  // The roles are independent: b may run the digests.
+  auto digests = b->HoldRole(ClusterRole::kDigests);
+  ASSERT_TRUE(digests);
+  EXPECT_TRUE(*digests);
+  auto not_a = a->HoldRole(ClusterRole::kDigests);
+  ASSERT_TRUE(not_a);
+  EXPECT_FALSE(*not_a);
+  a.reset();
+  auto passed = b->HoldRole(ClusterRole::kWriter);
+  ASSERT_TRUE(passed);
+  EXPECT_TRUE(*passed);
 }
 
 }  // namespace
