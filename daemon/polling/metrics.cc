@@ -63,6 +63,17 @@ void Metrics::RecordLoopLag(std::chrono::microseconds lag) {
   loop_lag_max_seconds_ = std::max(loop_lag_max_seconds_, loop_lag_seconds_);
 }
 
+void Metrics::RecordClaims(std::size_t asked, std::size_t granted, std::size_t taken_over,
+                           std::chrono::microseconds round_trip) {
+  claims_granted_ += granted;
+  claims_refused_ += asked - std::min(asked, granted);
+  lease_takeovers_ += taken_over;
+  ++claim_statements_;
+  const double seconds = static_cast<double>(round_trip.count()) / 1e6;
+  claim_seconds_ += seconds;
+  claim_max_seconds_ = std::max(claim_max_seconds_, seconds);
+}
+
 void Metrics::AppendPrometheus(const Gauges& gauges, std::string* out) const {
   Help(out, "tributary_fetches_total", "counter", "Feed fetches by result and error class.");
   for (const auto& [key, count] : fetches_) {
@@ -112,6 +123,29 @@ void Metrics::AppendPrometheus(const Gauges& gauges, std::string* out) const {
   Line(out, "tributary_loop_lag_seconds", "", loop_lag_seconds_);
   Help(out, "tributary_loop_lag_max_seconds", "gauge", "The largest loop lag seen.");
   Line(out, "tributary_loop_lag_max_seconds", "", loop_lag_max_seconds_);
+  if (cluster_node_.empty()) return;
+  Help(out, "tributary_cluster_node_info", "gauge",
+       "This node's cluster.node, and whether it writes the output files.");
+  Line(out, "tributary_cluster_node_info",
+       "node=\"" + Escape(cluster_node_) + "\",writer=\"" + (writer_ ? "true" : "false") + "\"",
+       1);
+  Help(out, "tributary_cluster_leases_held", "gauge", "Feeds this node holds a lease on.");
+  Line(out, "tributary_cluster_leases_held", "", static_cast<double>(gauges.transfers_in_flight));
+  Help(out, "tributary_cluster_claims_total", "counter",
+       "Due feeds this node asked to fetch, by answer.");
+  Line(out, "tributary_cluster_claims_total", "result=\"granted\"",
+       static_cast<double>(claims_granted_));
+  Line(out, "tributary_cluster_claims_total", "result=\"refused\"",
+       static_cast<double>(claims_refused_));
+  Help(out, "tributary_cluster_lease_takeovers_total", "counter",
+       "Feeds claimed after another node's lease on them ran out.");
+  Line(out, "tributary_cluster_lease_takeovers_total", "", static_cast<double>(lease_takeovers_));
+  Help(out, "tributary_cluster_claim_seconds", "summary",
+       "Round trip of the claim statement to the database.");
+  Line(out, "tributary_cluster_claim_seconds_sum", "", claim_seconds_);
+  Line(out, "tributary_cluster_claim_seconds_count", "", static_cast<double>(claim_statements_));
+  Help(out, "tributary_cluster_claim_max_seconds", "gauge", "The slowest claim statement seen.");
+  Line(out, "tributary_cluster_claim_max_seconds", "", claim_max_seconds_);
 }
 
 LoopLagProbe::LoopLagProbe(asio::io_context& io, Metrics& metrics, std::chrono::milliseconds period)

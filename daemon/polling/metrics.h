@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "common/asio.h"
 
@@ -24,6 +25,13 @@ class Metrics {
   void RecordItems(int inserted, int updated);
   void RecordDigest(bool sent);
   void RecordLoopLag(std::chrono::microseconds lag);
+  // Cluster (a shared store): this node's name, whether it writes the
+  // files, and one claim statement: feeds asked for, granted, granted after
+  // another node's lease ran out, and how long the database took.
+  void SetClusterNode(std::string node) { cluster_node_ = std::move(node); }
+  void SetWriter(bool writer) { writer_ = writer; }
+  void RecordClaims(std::size_t asked, std::size_t granted, std::size_t taken_over,
+                    std::chrono::microseconds round_trip);
 
   struct Gauges {
     std::int64_t feeds = 0;
@@ -53,6 +61,14 @@ class Metrics {
   std::uint64_t digests_failed_ = 0;
   double loop_lag_seconds_ = 0;
   double loop_lag_max_seconds_ = 0;
+  std::string cluster_node_;  // empty: not in a cluster
+  bool writer_ = false;
+  std::uint64_t claims_granted_ = 0;
+  std::uint64_t claims_refused_ = 0;
+  std::uint64_t lease_takeovers_ = 0;
+  std::uint64_t claim_statements_ = 0;
+  double claim_seconds_ = 0;
+  double claim_max_seconds_ = 0;
 };
 
 // Measures how late the event loop runs a timer that should fire every

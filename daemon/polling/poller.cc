@@ -58,6 +58,7 @@ Poller::Poller(asio::io_context& io, feeds::Fetcher& fetcher, storage::Store& st
       parse_pool_(parse_pool),
       options_(options),
       timer_(io),
+      lease_timer_(io),
       random_(std::random_device{}()) {}
 
 Poller::~Poller() = default;
@@ -151,7 +152,45 @@ void Poller::Stop() {
   stopped_ = true;
   running_ = false;
   timer_.cancel();
+  lease_timer_.cancel();
+  // Hand back the feeds being fetched: another node may take them now,
+  // not a lease later.
+  std::vector<storage::FeedId> held(in_flight_.begin(), in_flight_.end());
+  if (auto released = store_.RenewLeases(options_.node, held, clock_.Now(), Seconds{0});
+      !released) {
+    log::Debug("cannot release leases: {}", released.error().ToString());
+  }
   fetcher_.CancelAll();
+}
+
+// Every third of the lease, the feeds still in flight (fetching, parsing or
+// waiting to be stored) keep their lease, so a slow transfer is not taken
+// over by another node while it runs.
+void Poller::RenewLeases() {
+  lease_timer_armed_ = false;
+  if (stopped_ || in_flight_.empty()) return;  // armed again by the next fetch
+  std::vector<storage::FeedId> held(in_flight_.begin(), in_flight_.end());
+  if (auto renewed = store_.RenewLeases(options_.node, held, clock_.Now(), options_.lease);
+      !renewed) {
+    log::Warn("cannot renew the leases of {} feeds in flight: {}", held.size(),
+              renewed.error().ToString());
+  }
+  ArmLeaseTimer();
+}
+
+void Poller::ArmLeaseTimer() {
+  if (lease_timer_armed_ || stopped_) return;
+  lease_timer_armed_ = true;
+  lease_timer_.expires_after(std::max<std::chrono::milliseconds>(
+      std::chrono::milliseconds{100},
+      std::chrono::duration_cast<std::chrono::milliseconds>(options_.lease) / 3));
+  lease_timer_.async_wait([this](const boost::system::error_code& error) {
+    if (error) {
+      lease_timer_armed_ = false;
+      return;
+    }
+    RenewLeases();
+  });
 }
 
 std::optional<Seconds> Poller::NextDueIn() const {
@@ -163,18 +202,31 @@ std::optional<Seconds> Poller::NextDueIn() const {
 
 // Starts every due fetch the caps allow, host by host in the order of
 // their earliest due feed, then sleeps until the next due time or the next
-// moment a held-back host frees up (a completion pumps as well).
+// moment a held-back host frees up (a completion pumps as well). Each batch
+// of due feeds is claimed in one store call; what another node holds gives
+// its slot back, and the next pass fills it.
 void Poller::Pump() {
   if (!running_ || stopped_) return;
-  Timestamp now = clock_.Now();
-  auto steady_now = SteadyClock::now();
   std::optional<std::chrono::milliseconds> retry;  // soonest a held-back host frees up
   auto retry_in = [&retry](std::chrono::milliseconds wait) {
     wait = std::max(wait, std::chrono::milliseconds{10});
     retry = retry ? std::min(*retry, wait) : wait;
   };
+  constexpr int kMaxPasses = 8;
+  for (int pass = 0; pass < kMaxPasses && running_ && !stopped_; ++pass) {
+    Timestamp now = clock_.Now();
+    std::vector<Picked> picked = PickDue(now, retry_in);
+    if (picked.empty() || ClaimAndStart(picked, now) == 0) break;
+  }
+  ArmTimer(retry);
+}
+
+std::vector<Poller::Picked> Poller::PickDue(
+    Timestamp now, const std::function<void(std::chrono::milliseconds)>& retry_in) {
+  auto steady_now = SteadyClock::now();
+  std::vector<Picked> picked;
   std::optional<DueQueue::Head> cursor;  // the last host passed over
-  while (static_cast<int>(in_flight_.size()) < options_.max_transfers) {
+  while (static_cast<int>(in_flight_.size() + picked.size()) < options_.max_transfers) {
     auto head = queue_.NextHead(now, cursor);
     if (!head) break;
     if (!head->host.empty()) {
@@ -197,14 +249,88 @@ void Poller::Pump() {
     }
     storage::FeedId id = queue_.PopFront(head->host);
     if (feeds_.count(id) == 0) continue;
+    Picked pick{id, head->host, {}};
     if (!head->host.empty()) {
       HostState& state = hosts_[head->host];
+      pick.previous_start = state.next_start;
       state.active++;
       state.next_start = steady_now + state.SpacingNow();
     }
-    StartFetch(id);
+    picked.push_back(std::move(pick));
   }
-  ArmTimer(retry);
+  return picked;
+}
+
+std::size_t Poller::ClaimAndStart(const std::vector<Picked>& picked, Timestamp now) {
+  std::vector<storage::FeedId> ids;
+  ids.reserve(picked.size());
+  for (const Picked& pick : picked) ids.push_back(pick.id);
+  // A round (tributary poll) fetches now whatever the schedule says, but
+  // never a feed another node is fetching.
+  const bool force = round_done_ != nullptr;
+  const auto asked = SteadyClock::now();
+  auto claimed = store_.ClaimFeeds(options_.node, ids, now, options_.lease, force);
+  const auto round_trip =
+      std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - asked);
+  if (!claimed) {
+    log::Warn("cannot claim {} due feeds: {}", ids.size(), claimed.error().ToString());
+    for (const Picked& pick : picked) Refused(pick, now, "");
+    return picked.size();
+  }
+  if (metrics_ != nullptr) {
+    metrics_->RecordClaims(ids.size(), claimed->feeds.size(), claimed->taken_over.size(),
+                           round_trip);
+  }
+  if (!claimed->taken_over.empty()) {
+    log::Info("cluster: took over {} feed(s) whose lease by another node ran out",
+              claimed->taken_over.size());
+  }
+  std::set<storage::FeedId> granted(claimed->feeds.begin(), claimed->feeds.end());
+  std::size_t refused = 0;
+  for (const Picked& pick : picked) {
+    if (granted.count(pick.id) != 0) {
+      StartFetch(pick.id);
+    } else {
+      Refused(pick, now, "leased");
+      ++refused;
+    }
+  }
+  return refused;
+}
+
+// A due feed this node may not fetch now: another node holds it (or, with
+// `why` empty, the claim itself failed). It gives its host slot back and is
+// looked at again when the other node will have stored its answer.
+void Poller::Refused(const Picked& pick, Timestamp now, std::string_view why) {
+  if (!pick.host.empty()) {
+    HostState& state = hosts_[pick.host];
+    state.active--;
+    state.next_start = pick.previous_start;
+  }
+  const FeedSpec& spec = feeds_.at(pick.id);
+  if (round_pending_.count(pick.id) != 0) {
+    FeedOutcome outcome;
+    outcome.id = pick.id;
+    outcome.name = spec.name;
+    outcome.error_class = why.empty() ? "storage" : std::string(why);
+    outcome.error = why.empty() ? "cannot claim the feed" : "another node is fetching it";
+    // Through the loop, so Pump's caller does not see the round end early.
+    asio::post(io_, [this, outcome] { Finish(outcome); });
+    return;
+  }
+  auto state = store_.LoadFeedState(pick.id);
+  if (state && state->last_attempt && unanswered_.erase(pick.id) != 0 && unanswered_.empty() &&
+      on_all_answered_) {
+    asio::post(io_, [this] {
+      if (on_all_answered_ && unanswered_.empty()) on_all_answered_();
+    });
+  }
+  // The other node's answer moves next_poll on; until then, look again
+  // every few seconds (at most a quarter lease).
+  const Seconds wait = std::clamp(options_.lease / 4, Seconds{1}, Seconds{30});
+  Timestamp due = now + wait;
+  if (state && state->next_poll && *state->next_poll > now) due = *state->next_poll;
+  Schedule(spec, due);
 }
 
 void Poller::ArmTimer(std::optional<std::chrono::milliseconds> retry) {
@@ -238,6 +364,7 @@ void Poller::StartFetch(storage::FeedId id) {
   auto row = store_.GetFeed(id);
   if (row && !row->url.empty()) request.url = row->url;  // moved by a permanent redirect
   in_flight_.insert(id);
+  ArmLeaseTimer();
   log::Debug("feed '{}': fetching {}", spec.name, log::CensorUrl(request.url));
   fetcher_.Fetch(std::move(request),
                  [this, id](feeds::FetchResult result) { OnFetched(id, std::move(result)); });
@@ -426,6 +553,7 @@ void Poller::Finish(const FeedOutcome& outcome) {
   }
   if (round_done_ && round_pending_.empty()) {
     running_ = false;
+    lease_timer_.cancel();  // nothing of the round is in flight any more
     std::exchange(round_done_, nullptr)(std::move(round_outcomes_));
     return;
   }

@@ -64,6 +64,12 @@ class Poller {
     int max_transfers = 32;
     int max_per_host = 2;
     std::chrono::milliseconds host_spacing{500};
+    // Cluster polling (PostgreSQL): this node's name and how long it holds
+    // a feed it claimed. Every fetch starts with a claim (Store::ClaimFeeds;
+    // a single-daemon store grants them all); transfers in flight are
+    // renewed every third of `lease`.
+    std::string node = "local";
+    Seconds lease{120};
   };
 
   Poller(asio::io_context& io, feeds::Fetcher& fetcher, storage::Store& store, const Clock& clock,
@@ -121,6 +127,23 @@ class Poller {
 
   void Schedule(const FeedSpec& spec, Timestamp due);
   void Pump();
+  // A due feed taken off the queue with a host slot reserved for it.
+  struct Picked {
+    storage::FeedId id = 0;
+    std::string host;
+    std::chrono::steady_clock::time_point previous_start{};
+  };
+  // Takes off the queue what the caps allow now; `retry_in` hears of the
+  // soonest moment a held-back host frees up.
+  std::vector<Picked> PickDue(Timestamp now,
+                              const std::function<void(std::chrono::milliseconds)>& retry_in);
+  // Claims the picked feeds in one store call and starts those granted;
+  // the others give their host slot back and wait for the node that has
+  // them. Returns how many were refused.
+  std::size_t ClaimAndStart(const std::vector<Picked>& picked, Timestamp now);
+  void Refused(const Picked& picked, Timestamp now, std::string_view why);
+  void RenewLeases();
+  void ArmLeaseTimer();
   void ArmTimer(std::optional<std::chrono::milliseconds> retry);
   void StartFetch(storage::FeedId id);
   void OnFetched(storage::FeedId id, feeds::FetchResult result);
@@ -160,6 +183,8 @@ class Poller {
   asio::thread_pool& parse_pool_;
   Options options_;
   asio::steady_timer timer_;
+  asio::steady_timer lease_timer_;
+  bool lease_timer_armed_ = false;
   std::mt19937_64 random_;
 
   std::map<storage::FeedId, FeedSpec> feeds_;

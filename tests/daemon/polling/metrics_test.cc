@@ -42,6 +42,38 @@ TEST(MetricsTest, WritesPrometheusTextWithCountersHistogramAndGauges) {
   EXPECT_NE(text.find("# TYPE tributary_fetch_duration_seconds histogram\n"), std::string::npos);
 }
 
+TEST(MetricsTest, ClusterFiguresOnlyInACluster) {
+  Metrics metrics;
+  Metrics::Gauges gauges;
+  gauges.transfers_in_flight = 5;
+  std::string single;
+  metrics.AppendPrometheus(gauges, &single);
+  EXPECT_EQ(single.find("tributary_cluster"), std::string::npos);
+
+  metrics.SetClusterNode("web-\"2\"");
+  metrics.SetWriter(true);
+  metrics.RecordClaims(10, 7, 2, std::chrono::microseconds{1500});
+  metrics.RecordClaims(4, 4, 0, std::chrono::microseconds{500});
+  std::string text;
+  metrics.AppendPrometheus(gauges, &text);
+  EXPECT_NE(text.find("tributary_cluster_node_info{node=\"web-\\\"2\\\"\",writer=\"true\"} 1\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("tributary_cluster_leases_held 5\n"), std::string::npos);
+  EXPECT_NE(text.find("tributary_cluster_claims_total{result=\"granted\"} 11\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("tributary_cluster_claims_total{result=\"refused\"} 3\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("tributary_cluster_lease_takeovers_total 2\n"), std::string::npos);
+  auto value = [&text](const std::string& name) {
+    const auto at = text.find("\n" + name + " ");
+    return at == std::string::npos ? -1.0 : std::stod(text.substr(at + name.size() + 2));
+  };
+  EXPECT_NEAR(value("tributary_cluster_claim_seconds_sum"), 0.002, 1e-9);
+  EXPECT_NE(text.find("tributary_cluster_claim_seconds_count 2\n"), std::string::npos);
+  EXPECT_NEAR(value("tributary_cluster_claim_max_seconds"), 0.0015, 1e-9);
+}
+
 TEST(MetricsTest, LoopLagProbeMeasuresALateLoop) {
   asio::io_context io;
   Metrics metrics;
