@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "common/asio.h"
+#include "common/host.h"
 #include "common/log.h"
 #include "daemon/digests/digests.h"
 #include "daemon/http/http_server.h"
@@ -19,6 +20,19 @@
 #include "storage/open.h"
 
 namespace tributary::daemon {
+namespace {
+
+Poller::Options PollerOptions(const config::Config& config) {
+  Poller::Options options;
+  options.max_transfers = config.fetch.max_transfers;
+  options.max_per_host = config.fetch.max_per_host;
+  options.host_spacing = config.fetch.host_spacing;
+  options.node = config.cluster.node.empty() ? DefaultNodeName() : config.cluster.node;
+  options.lease = config.cluster.lease;
+  return options;
+}
+
+}  // namespace
 
 struct Daemon::Impl {
   Impl(config::Config config_in, std::string path, const Clock& clock_in)
@@ -28,7 +42,8 @@ struct Daemon::Impl {
         parse_pool(std::max(1u, std::thread::hardware_concurrency())),
         signals(io),
         output_timer(io),
-        maintenance_timer(io) {}
+        maintenance_timer(io),
+        cluster_timer(io) {}
 
   Result<void> Open();
   void Apply(const config::Config& next);
@@ -38,6 +53,8 @@ struct Daemon::Impl {
   void ScheduleOutputs(bool promptly = false);
   void OnFeedsChanged();
   void RegenerateOutputs();
+  void TakeRoles();
+  void WatchCluster();
   void Shutdown();
   void WaitForSignal();
 
@@ -49,6 +66,11 @@ struct Daemon::Impl {
   asio::signal_set signals;
   asio::steady_timer output_timer;
   asio::steady_timer maintenance_timer;
+  asio::steady_timer cluster_timer;
+  // Whether this node writes files and runs global retention: always on a
+  // store only it uses; on a shared one, while it holds the writer role.
+  bool writer = true;
+  bool roles_known = false;
   bool output_pending = false;
   std::chrono::steady_clock::time_point output_due{};
   std::chrono::steady_clock::time_point last_output{};
@@ -80,15 +102,17 @@ Result<void> Daemon::Impl::Open() {
   auto built = BuildFeedSpecs(config, *store);
   if (!built) return built.error();
   specs = std::move(*built);
-  Poller::Options options;
-  options.max_transfers = config.fetch.max_transfers;
-  options.max_per_host = config.fetch.max_per_host;
-  options.host_spacing = config.fetch.host_spacing;
-  poller = std::make_unique<Poller>(io, *fetcher, *store, clock, parse_pool, options);
+  poller = std::make_unique<Poller>(io, *fetcher, *store, clock, parse_pool, PollerOptions(config));
   poller->SetFeeds(specs);
+  TakeRoles();
   outputs = std::make_unique<Publisher>(*store, clock, io);
   outputs->Configure(config, specs);
   poller->SetMetrics(&metrics);
+  if (store->Shared()) {
+    metrics.SetClusterNode(PollerOptions(config).node);
+    metrics.SetWriter(writer);
+    outputs->SetClusterRole(PollerOptions(config).node, writer);
+  }
   outputs->SetMetrics(&metrics, [this] { return poller->InFlight(); });
   outputs->SetHostHealth([this] {
     std::vector<output::HostHealth> hosts;
@@ -162,11 +186,7 @@ void Daemon::Impl::Apply(const config::Config& next) {
   config.storage.url = storage_url;
   config.server = server;
   specs = std::move(*built);
-  Poller::Options options;
-  options.max_transfers = config.fetch.max_transfers;
-  options.max_per_host = config.fetch.max_per_host;
-  options.host_spacing = config.fetch.host_spacing;
-  poller->SetOptions(options);
+  poller->SetOptions(PollerOptions(config));
   poller->SetFeeds(specs);
   outputs->Configure(config, specs);
   ReplaceDigests(std::move(*next_digests));
@@ -201,7 +221,7 @@ void Daemon::Impl::ReplaceDigests(std::unique_ptr<DigestService> next) {
 // it from growing without bound but never shrink the file).
 void Daemon::Impl::Maintain() {
   if (stopping) return;
-  if (config.storage.max_items > 0) {
+  if (config.storage.max_items > 0 && writer) {
     if (auto purged = store->PurgeBeyond(config.storage.max_items); !purged) {
       log::Error("global retention: {}", purged.error().ToString());
     } else if (*purged > 0) {
@@ -261,13 +281,51 @@ void Daemon::Impl::OnFeedsChanged() { ScheduleOutputs(std::exchange(first_change
 
 void Daemon::Impl::RegenerateOutputs() {
   last_output = std::chrono::steady_clock::now();
-  int failed = outputs->Regenerate(http.get());
+  int failed = outputs->Regenerate(http.get(), writer);
   if (failed > 0 && !stopping) {
     // A failed write (disk full, permissions) keeps the previous file; try
     // again later even if no feed changes in the meantime.
     log::Warn("{} output(s) failed; retrying in {} s", failed, config.output_interval.count());
     ScheduleOutputs();
   }
+}
+
+// A cluster elects its writer through the store: the node holding the role
+// writes files and runs retention; every node serves what is stored.
+void Daemon::Impl::TakeRoles() {
+  if (!store->Shared()) return;
+  auto held = store->HoldRole(storage::ClusterRole::kWriter);
+  if (!held) log::Error("cluster: {}", held.error().ToString());
+  const bool now_writer = held && *held;
+  if (now_writer != writer || !roles_known) {
+    const std::string node = PollerOptions(config).node;
+    if (now_writer) {
+      log::Info("cluster: node {} writes the output files", node);
+    } else {
+      log::Info("cluster: node {} serves outputs; another node writes the files", node);
+    }
+  }
+  const bool became = now_writer && !writer;
+  writer = now_writer;
+  metrics.SetWriter(writer);
+  if (outputs) outputs->SetClusterRole(PollerOptions(config).node, writer);
+  roles_known = true;
+  if (became && outputs) ScheduleOutputs(/*promptly=*/true);
+}
+
+// On a shared store other nodes change what the outputs show, and the
+// writer may go away: every node re-reads the store once per
+// output_interval and asks for the role a few times per lease.
+void Daemon::Impl::WatchCluster() {
+  if (stopping || !store->Shared()) return;
+  TakeRoles();
+  ScheduleOutputs();
+  const Seconds period = std::clamp(std::min(config.cluster.lease / 3, config.output_interval),
+                                    Seconds{1}, Seconds{60});
+  cluster_timer.expires_after(period);
+  cluster_timer.async_wait([this](const boost::system::error_code& error) {
+    if (!error) WatchCluster();
+  });
 }
 
 void Daemon::Impl::Shutdown() {
@@ -279,6 +337,7 @@ void Daemon::Impl::Shutdown() {
   poller->Stop();
   output_timer.cancel();
   maintenance_timer.cancel();
+  cluster_timer.cancel();
   if (digests) digests->Stop();
   signals.cancel();
   notifier.Stop();
@@ -342,6 +401,7 @@ int Daemon::Run() {
   d.poller->OnAllAnswered([&d] { d.ScheduleOutputs(/*promptly=*/true); });
   d.Maintain();
   d.RegenerateOutputs();
+  d.WatchCluster();
   d.poller->Start();
   d.lag_probe = std::make_unique<LoopLagProbe>(d.io, d.metrics);
   d.lag_probe->Start();

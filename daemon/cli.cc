@@ -31,6 +31,7 @@ struct CliOptions {
   std::string parse_url;
   std::string parse_content_type;
   bool status_json = false;
+  bool check_connect = false;
   std::string discover_target;
   std::string digest_name;
   std::string digest_since;
@@ -77,6 +78,8 @@ void AddFeedCommands(CLI::App& app, CliOptions& o, Commands& c) {
                     "with --json, add a \"warnings\" array: what was recovered from");
   c.check =
       AddCommand(app, "check-config", "validate a configuration, print what would run", o, true);
+  c.check->add_flag("--connect", o.check_connect,
+                    "also open the database: does it answer, is its schema current");
   c.status = AddCommand(app, "status", "one row per feed: health, next poll, items", o, true);
   c.status->add_flag("--json", o.status_json, "print JSON");
   c.discover = AddCommand(app, "discover", "list the feeds a web page links to", o, false);
@@ -112,7 +115,7 @@ int Dispatch(const Commands& c, const CliOptions& o) {
     return ParseCommand(o.parse_file, o.parse_json, o.parse_url, o.parse_content_type,
                         o.parse_warnings);
   }
-  if (c.check->parsed()) return CheckConfigCommand(o.config_path);
+  if (c.check->parsed()) return CheckConfigCommand(o.config_path, o.check_connect);
   if (c.status->parsed()) return StatusCommand(o.config_path, o.status_json);
   if (c.discover->parsed()) return DiscoverCommand(o.discover_target);
   if (c.opml_export->parsed()) return OpmlExportCommand(o.config_path);

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "common/asio.h"
+#include "common/host.h"
 #include "config/config.h"
 #include "config/opml.h"
 #include "daemon/app.h"
@@ -125,7 +126,7 @@ int ParseCommand(const std::string& file, bool json, const std::string& url,
   return kExitOk;
 }
 
-int CheckConfigCommand(const std::string& config_path) {
+int CheckConfigCommand(const std::string& config_path, bool connect) {
   auto config = config::LoadConfig(config_path);
   if (!config) return Fail(config.error());
   std::cout << config_path << ": ok\n";
@@ -133,6 +134,34 @@ int CheckConfigCommand(const std::string& config_path) {
             << (config->storage.url.empty() ? "SQLite " + config->storage.path
                                             : "PostgreSQL " + log::CensorUrl(config->storage.url))
             << " (keep " << config->storage.keep_items << " items per feed)\n";
+  if (!config->storage.url.empty()) {
+    std::cout << "cluster: node "
+              << (config->cluster.node.empty() ? DefaultNodeName() + " (host name and pid)"
+                                               : config->cluster.node)
+              << ", lease " << config->cluster.lease.count() << " s\n";
+  }
+  if (connect) {
+    auto probe = storage::ProbeStore(config->storage.Location());
+    if (!probe) return Fail(probe.error());
+    std::cout << "database: " << probe->backend;
+    if (!probe->server.empty()) std::cout << " " << probe->server << " answers";
+    std::cout << "; ";
+    if (!probe->exists || probe->schema_version == 0) {
+      std::cout << "no schema yet, version " << probe->latest_version << " is created at start\n";
+    } else if (probe->schema_version == probe->latest_version) {
+      std::cout << "schema version " << probe->schema_version << ", current\n";
+    } else if (probe->schema_version < probe->latest_version) {
+      std::cout << "schema version " << probe->schema_version << ", upgraded to "
+                << probe->latest_version << " at start\n";
+    } else {
+      std::cout << "schema version " << probe->schema_version << "\n";
+      return Fail(Error{ErrorCode::kStorage,
+                        "the database's schema (version " + std::to_string(probe->schema_version) +
+                            ") is newer than this program's (" +
+                            std::to_string(probe->latest_version) + "): upgrade tributary",
+                        log::CensorUrl(config->storage.Location())});
+    }
+  }
   std::cout << "feeds (" << config->feeds.size() << "):\n";
   for (const auto& feed : config->feeds) {
     auto interval = feed.interval.value_or(config->fetch.interval);
@@ -191,14 +220,19 @@ nlohmann::json StatusRow(const FeedSpec& spec, const storage::FeedOverview& feed
     per_day = static_cast<double>(feed.items) / days;
   }
   entry["items_per_day"] = std::round(per_day * 10) / 10;
+  // Cluster: the node fetching it right now, if any.
+  const bool leased = !feed.lease_node.empty() && feed.lease_until && *feed.lease_until > now;
+  entry["lease_node"] = leased ? feed.lease_node : "";
+  entry["lease_until"] = leased ? FormatRfc3339(*feed.lease_until) : "";
   return entry;
 }
 
-void PrintStatusTable(const nlohmann::json& rows) {
+void PrintStatusTable(const nlohmann::json& rows, bool shared) {
   std::cout << std::left << std::setw(28) << "FEED" << std::setw(22) << "LAST SUCCESS"
             << std::setw(22) << "NEXT POLL" << std::setw(6) << "HTTP" << std::setw(7) << "ITEMS"
-            << std::setw(8) << "PER DAY"
-            << "LAST ERROR\n";
+            << std::setw(8) << "PER DAY";
+  if (shared) std::cout << std::setw(40) << "FETCHING (NODE, LEASE ENDS)";
+  std::cout << "LAST ERROR\n";
   for (const auto& entry : rows) {
     std::string name = entry["name"];
     if (name.size() > 26) name = name.substr(0, 25) + "~";
@@ -214,7 +248,14 @@ void PrintStatusTable(const nlohmann::json& rows) {
               << (entry["last_success"] == "" ? "never" : entry["last_success"].get<std::string>())
               << std::setw(22) << entry["next_poll"].get<std::string>() << std::setw(6)
               << entry["http_status"].get<long>() << std::setw(7) << entry["items"].get<long>()
-              << std::setw(8) << per_day.str() << error << "\n";
+              << std::setw(8) << per_day.str();
+    if (shared) {
+      const std::string node = entry["lease_node"];
+      std::cout << std::setw(40)
+                << (node.empty() ? std::string("-")
+                                 : node + " " + entry["lease_until"].get<std::string>());
+    }
+    std::cout << error << "\n";
   }
 }
 
@@ -238,7 +279,7 @@ int StatusCommand(const std::string& config_path, bool json) {
   if (json) {
     std::cout << rows.dump(2) << "\n";
   } else {
-    PrintStatusTable(rows);
+    PrintStatusTable(rows, (*store)->Shared());
   }
   return kExitOk;
 }

@@ -22,7 +22,9 @@ int PollCommand(const std::string& config_path, const std::vector<std::string>& 
 // `warnings`: with --json, add the recovered problems as a "warnings" array.
 int ParseCommand(const std::string& file, bool json, const std::string& url,
                  const std::string& content_type, bool warnings = false);
-int CheckConfigCommand(const std::string& config_path);
+// With `connect`, also asks the database whether it answers and how its
+// schema compares with this program's (changing nothing).
+int CheckConfigCommand(const std::string& config_path, bool connect);
 int StatusCommand(const std::string& config_path, bool json);
 int DiscoverCommand(const std::string& target);
 int OpmlExportCommand(const std::string& config_path);

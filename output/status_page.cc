@@ -123,7 +123,9 @@ std::string RenderRow(const FeedHealth& feed, Timestamp now) {
       Cell("HTTP",
            feed.http_status ? std::to_string(*feed.http_status) : "<span class=\"none\">–</span>",
            "num");
-  html += Cell("Next poll", TimeWithAge(feed.next_poll, now, "not scheduled"));
+  html += Cell("Next poll", feed.fetching_node.empty()
+                                ? TimeWithAge(feed.next_poll, now, "not scheduled")
+                                : "fetching on " + page::Escape(feed.fetching_node));
   html += Cell("Items", std::to_string(feed.items), "num");
   html += "</tr>\n";
   return html;
@@ -133,6 +135,10 @@ std::string RenderMasthead(const StatusPage& page, std::size_t failing, std::int
   std::string html = "<header class=\"masthead\">\n<h1>" + page::Escape(page.title) + "</h1>\n";
   html += "<p>";
   if (!page.version.empty()) html += "Tributary " + page::Escape(page.version) + " · ";
+  if (!page.node.empty()) {
+    html += "node " + page::Escape(page.node) +
+            (page.writer ? " (writes the files)" : " (another node writes the files)") + " · ";
+  }
   if (page.started) {
     html +=
         "up since " + page::TimeElement(*page.started, page::FormatDateTime(*page.started)) + " · ";

@@ -28,6 +28,7 @@ struct FeedHealth {
   std::optional<int> http_status;  // of the last response, if any
   std::optional<Timestamp> next_poll;
   std::int64_t items = 0;  // stored items
+  std::string fetching_node;  // cluster: the node fetching it right now
 };
 
 // One server the feeds live on, with the budget the poller gives it now.
@@ -53,6 +54,10 @@ struct StatusPage {
   std::size_t max_rows = 1000;
   std::vector<HostHealth> hosts;  // slowed-down hosts first is the caller's choice
   std::string river_url = "/";    // empty: no link
+  // Cluster: this node's name (empty when the store is not shared) and
+  // whether it is the one writing the files.
+  std::string node;
+  bool writer = false;
 };
 
 // A complete HTML5 document (UTF-8). Feeds keep the caller's order, failing

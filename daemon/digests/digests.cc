@@ -84,6 +84,9 @@ struct DigestService::Impl {
   asio::thread_pool worker;
   asio::io_context* io = nullptr;
   std::atomic<bool> stopping{false};
+  // Cluster: whether the worker's connection held the digests role at its
+  // last tick (1 or 0; -1 before the first).
+  std::atomic<int> holds_role{-1};
 };
 
 DigestSlot* DigestService::Impl::Find(const std::string& name) {
@@ -284,6 +287,27 @@ void DigestService::Impl::Arm(DigestSlot& digest, Timestamp when) {
 // goes back to the io_context.
 void DigestService::Impl::TickOnWorker(DigestSlot& digest) {
   if (stopping) return;
+  // In a cluster one node plans and sends every digest; the others ask
+  // again a few times per lease and take over a run the holder left in
+  // `sending` (it is resent with the same Message-ID).
+  if (store->Shared()) {
+    auto held = store->HoldRole(storage::ClusterRole::kDigests);
+    if (!held) log::Error("digest {}: {}", digest.config.name, held.error().ToString());
+    const bool holding = held && *held;
+    if (static_cast<int>(holding) != holds_role.exchange(holding)) {
+      if (holding) {
+        log::Info("cluster: this node sends the digests");
+      } else {
+        log::Info("cluster: another node sends the digests");
+      }
+    }
+    if (!holding) {
+      const Seconds retry = std::clamp(config.cluster.lease / 3, Seconds{1}, Seconds{60});
+      const Timestamp when = clock.Now() + retry;
+      asio::post(*io, [this, &digest, when] { Arm(digest, when); });
+      return;
+    }
+  }
   DigestRunner runner(digest.setup.runner, *ledger, clock, Hooks(digest));
   Result<Timestamp> next = runner.Tick();
   Timestamp when;

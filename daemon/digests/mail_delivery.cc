@@ -19,6 +19,8 @@
 #include <fstream>
 #include <memory>
 
+#include "common/host.h"
+
 extern char** environ;
 
 namespace tributary::daemon {
@@ -71,10 +73,8 @@ std::string UniqueName() {
   static std::atomic<unsigned long> counter{0};
   timespec now{};
   clock_gettime(CLOCK_REALTIME, &now);
-  char host[256] = "localhost";
-  gethostname(host, sizeof host - 1);
   std::string safe_host;
-  for (const char* c = host; *c != '\0'; ++c) safe_host += (*c == '/' || *c == ':') ? '_' : *c;
+  for (char c : HostName()) safe_host += (c == '/' || c == ':') ? '_' : c;
   // Microseconds zero-padded, so names sort in delivery order (mail
   // readers and tests list new/ by name).
   std::string micros = std::to_string(now.tv_nsec / 1000);

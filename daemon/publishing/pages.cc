@@ -15,6 +15,8 @@ output::StatusPage Publisher::BuildStatusPage() {
   page.version = TRIBUTARY_VERSION;
   page.generated = clock_.Now();
   page.started = started_;
+  page.node = node_;
+  page.writer = writer_;
   if (hosts_) page.hosts = hosts_();
   // One query for every feed's state and item count, not three per feed.
   std::unordered_map<storage::FeedId, storage::FeedOverview> overviews;
@@ -43,6 +45,9 @@ output::StatusPage Publisher::BuildStatusPage() {
       if (state.http_status != 0) health.http_status = static_cast<int>(state.http_status);
       health.next_poll = state.next_poll;
       health.items = feed.items;
+      if (!feed.lease_node.empty() && feed.lease_until && *feed.lease_until > page.generated) {
+        health.fetching_node = feed.lease_node;
+      }
     }
     page.feeds.push_back(std::move(health));
   }

@@ -31,7 +31,8 @@ void Publisher::Configure(const config::Config& config, const std::vector<FeedSp
   selector_.Configure(feeds);
 }
 
-bool Publisher::WriteFeedOutput(const config::OutputConfig& output, HttpServer* server) {
+bool Publisher::WriteFeedOutput(const config::OutputConfig& output, HttpServer* server,
+                                bool write_file) {
   auto entries = selector_.Select(output);
   std::string where = !output.path.empty() ? output.path : output.url_path;
   if (!entries) {
@@ -59,7 +60,7 @@ bool Publisher::WriteFeedOutput(const config::OutputConfig& output, HttpServer* 
     body = output::RenderAtom(doc);
   }
   bool changed = false;
-  if (!output.path.empty()) {
+  if (write_file && !output.path.empty()) {
     auto written = output::WriteFileIfChanged(output.path, body);
     if (!written) {
       log::Error("output {}: {}; the previous file stays", output.path, written.error().ToString());
@@ -173,12 +174,13 @@ bool Publisher::WriteMarkdownOutput(const config::OutputConfig& output) {
   return ok;
 }
 
-int Publisher::Regenerate(HttpServer* server) {
+int Publisher::Regenerate(HttpServer* server, bool write_files) {
   selector_.Refresh();
   int failed = 0;
   for (const auto& output : config_.outputs) {
-    bool ok =
-        output.type == "markdown" ? WriteMarkdownOutput(output) : WriteFeedOutput(output, server);
+    if (output.type == "markdown" && !write_files) continue;
+    bool ok = output.type == "markdown" ? WriteMarkdownOutput(output)
+                                        : WriteFeedOutput(output, server, write_files);
     if (!ok) ++failed;
   }
   if (server != nullptr) PublishPages(server);

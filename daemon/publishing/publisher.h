@@ -40,8 +40,10 @@ class Publisher {
 
   // Regenerates everything; publishes to `server` when not null. Returns
   // how many outputs failed (each failure is logged with the output's
-  // path; the previous file stays).
-  int Regenerate(HttpServer* server);
+  // path; the previous file stays). Without `write_files` (a cluster node
+  // that is not the writer) only `server` gets the outputs: no file, post
+  // or post-write command.
+  int Regenerate(HttpServer* server, bool write_files = true);
 
   // Serves /metrics from `metrics` (not owned); `in_flight` reports the
   // poller's transfers in progress.
@@ -58,10 +60,16 @@ class Publisher {
     hosts_ = std::move(hosts);
   }
 
+  // Cluster: /status names this node and says whether it is the writer.
+  void SetClusterRole(std::string node, bool writer) {
+    node_ = std::move(node);
+    writer_ = writer;
+  }
+
   const PostWriteCommands& commands() const { return commands_; }
 
  private:
-  bool WriteFeedOutput(const config::OutputConfig& output, HttpServer* server);
+  bool WriteFeedOutput(const config::OutputConfig& output, HttpServer* server, bool write_file);
   bool WriteMarkdownOutput(const config::OutputConfig& output);
   // pages.cc: the river page (/), the status page (/status), /metrics and
   // /healthz.
@@ -81,6 +89,8 @@ class Publisher {
   std::function<std::size_t()> in_flight_;
   std::function<PollProgress()> progress_;
   std::function<std::vector<output::HostHealth>()> hosts_;
+  std::string node_;
+  bool writer_ = false;
 };
 
 // The Content-Type of a merged feed in `format` ("atom", "rss", "json").

@@ -137,6 +137,17 @@ TEST(StatusPageTest, ShowsEachFieldOfAFeed) {
   EXPECT_NE(html.find("<strong>48</strong> items"), std::string::npos);
 }
 
+TEST(StatusPageTest, NamesTheClusterNodeAndWhoFetchesAFeed) {
+  StatusPage page = SamplePage();
+  EXPECT_EQ(RenderStatusPage(page).find("writes the files"), std::string::npos);
+  page.node = "web-<2>";
+  page.writer = true;
+  page.feeds[0].fetching_node = "web-3";
+  const std::string html = RenderStatusPage(page);
+  EXPECT_NE(html.find("node web-&lt;2&gt; (writes the files)"), std::string::npos);
+  EXPECT_NE(html.find("fetching on web-3"), std::string::npos);
+}
+
 TEST(StatusPageTest, ShowsEachHostsBudgetAndWhySlowed) {
   StatusPage page = SamplePage();
   HostHealth rsshub;
