@@ -33,6 +33,7 @@ class FeedServer:
         self.resources = {}
         self.requests = []
         self.arrivals = []  # (path, time.monotonic()) as each request arrives
+        self.agents = []  # (path, User-Agent, time.monotonic()) likewise
         self.lock = threading.Lock()
         server = self
 
@@ -45,6 +46,8 @@ class FeedServer:
             def do_GET(self):
                 with server.lock:
                     server.arrivals.append((self.path, time.monotonic()))
+                    server.agents.append((self.path, self.headers.get("User-Agent", ""),
+                                          time.monotonic()))
                     resource = server.resources.get(self.path.split("?")[0])
                 status = 404
                 body = b"not found"
@@ -110,6 +113,77 @@ def rss(title, items, link="https://example.org/"):
                      "</item>" % (item_title, link, guid, link, guid, date, item_title))
     parts.append("</channel></rss>\n")
     return "".join(parts)
+
+
+class PgServer:
+    """A throw-away PostgreSQL 15 cluster: initdb + pg_ctl in a temporary
+    directory, reachable only through a Unix socket there (no TCP at all).
+    As root the cluster belongs to the `postgres` user, as initdb demands.
+    Raises unittest.SkipTest only when the server binaries are missing."""
+
+    BIN = os.environ.get("TRIBUTARY_PG_BIN", "/usr/lib/postgresql/15/bin")
+
+    def __init__(self):
+        for program in ("initdb", "pg_ctl", "postgres"):
+            if not os.path.exists(os.path.join(self.BIN, program)):
+                raise unittest.SkipTest("PostgreSQL 15 is not installed (scripts/deps.sh)")
+        self.dir = tempfile.mkdtemp(prefix="tributary-e2e-pg-")
+        self.port = 20000 + int.from_bytes(os.urandom(2), "big") % 30000
+        self.databases = 0
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, user="postgres")
+            os.chmod(self.dir, 0o755)
+        self._run("initdb", "-D", self.data(), "-A", "trust", "-U", "tributary", "-E", "UTF8",
+                  "--locale=C", "--no-sync", "--no-instructions")
+        with open(os.path.join(self.data(), "postgresql.conf"), "a", encoding="utf-8") as f:
+            f.write("\nlisten_addresses = ''\nunix_socket_directories = '%s'\nport = %d\n"
+                    "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+                    "max_connections = 60\n" % (self.dir, self.port))
+        self.start()
+
+    def data(self):
+        return os.path.join(self.dir, "data")
+
+    def _run(self, program, *args):
+        command = [os.path.join(self.BIN, program), *args]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        result = subprocess.run(command, capture_output=True, timeout=120)
+        if result.returncode != 0:
+            raise RuntimeError("%s failed: %s" % (program, result.stderr.decode("utf-8", "replace")))
+
+    def start(self):
+        self._run("pg_ctl", "-D", self.data(), "-l", os.path.join(self.dir, "server.log"), "-w",
+                  "-t", "60", "start")
+
+    def stop(self, mode="fast"):
+        self._run("pg_ctl", "-D", self.data(), "-m", mode, "-w", "stop")
+
+    def url(self, database):
+        return "postgresql://tributary@/%s?host=%s&port=%d" % (database, self.dir, self.port)
+
+    def create_database(self):
+        self.databases += 1
+        name = "e2e_%d" % self.databases
+        self.sql("postgres", "CREATE DATABASE " + name)
+        return self.url(name)
+
+    def sql(self, database_or_url, statement):
+        """Runs one statement with psql; returns the rows as lists of text."""
+        url = database_or_url if "://" in database_or_url else self.url(database_or_url)
+        result = subprocess.run(["psql", "-X", "-At", "-F", "\t", "-v", "ON_ERROR_STOP=1", url,
+                                 "-c", statement], capture_output=True, timeout=60)
+        if result.returncode != 0:
+            raise RuntimeError("psql: %s" % result.stderr.decode("utf-8", "replace"))
+        lines = result.stdout.decode("utf-8").splitlines()
+        return [line.split("\t") for line in lines if line]
+
+    def close(self):
+        try:
+            self.stop("immediate")
+        except RuntimeError:
+            pass
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class TributaryTestCase(unittest.TestCase):
