@@ -124,7 +124,15 @@ struct OutputConfig {
 struct ServerConfig {
   bool enabled = true;
   std::string listen = "127.0.0.1:8080";
+  // The address readers use (behind a reverse proxy or a load balancer),
+  // without a trailing slash; empty: "http://" + listen. Self links of the
+  // merged feeds are built on it, so every node of a cluster renders the
+  // same bytes (and the same ETag).
+  std::string public_url;
   int max_connections = 256;
+
+  // public_url, or the listen address as a URL.
+  std::string BaseUrl() const { return public_url.empty() ? "http://" + listen : public_url; }
 };
 
 // cluster: several daemons on one PostgreSQL database split the feeds by

@@ -322,7 +322,23 @@ void ReadOutput(MapReader& in, OutputConfig& output, const std::string& base_dir
 void ReadServer(MapReader& in, ServerConfig& server) {
   in.Bool("enabled", &server.enabled);
   in.String("listen", &server.listen);
+  in.String("public_url", &server.public_url);
   in.Number("max_connections", &server.max_connections, 1, 100'000);
+  if (!server.public_url.empty()) {
+    std::string why;
+    std::optional<CheckedUrl> checked = CheckUrl(server.public_url, &why);
+    if (checked) {
+      why.clear();
+      if (checked->scheme != "http" && checked->scheme != "https") {
+        why = "is not an http:// or https:// URL";
+      }
+    }
+    if (!why.empty()) {
+      in.problems().Add(in.Take("public_url"), in.Join("public_url"),
+                        Quote(server.public_url) + " " + why);
+    }
+    while (server.public_url.ends_with('/')) server.public_url.pop_back();
+  }
   if (!IsListenAddress(server.listen)) {
     in.problems().Add(
         in.Take("listen"), in.Join("listen"),

@@ -43,10 +43,10 @@ bool Publisher::WriteFeedOutput(const config::OutputConfig& output, HttpServer* 
   doc.title = output.title;
   doc.self_url = output.url_path.empty() || config_.server.listen.empty()
                      ? std::string()
-                     : "http://" + config_.server.listen + output.url_path;
+                     : config_.server.BaseUrl() + output.url_path;
   doc.id = "tag:tributary.invalid,2026:output/" +
            Hex(Fnv1a64(output.type + output.format + where, kFnv1a64LegacyBasis));
-  doc.site_url = config_.server.enabled ? "http://" + config_.server.listen + "/" : std::string();
+  doc.site_url = config_.server.enabled ? config_.server.BaseUrl() + "/" : std::string();
   doc.updated = entries->empty() ? FromUnix(0) : entries->front().updated;
   for (const auto& entry : *entries) doc.updated = std::max(doc.updated, entry.updated);
   doc.entries = std::move(*entries);

@@ -444,6 +444,16 @@ TEST(ConfigLoaderTest, ServerListenMustBeHostPort) {
             "[::1]:8080)");
 }
 
+TEST(ConfigLoaderTest, ServerPublicUrlIsAnHttpUrlWithoutTrailingSlash) {
+  EXPECT_EQ(ErrorOf("server: {public_url: 'file:///srv/feeds'}"),
+            "t.yaml:1:22: server.public_url: \"file:///srv/feeds\" is not an http:// or https:// "
+            "URL");
+  Config set = Parse("server: {public_url: 'https://feeds.example.org/river/'}\n");
+  EXPECT_EQ(set.server.public_url, "https://feeds.example.org/river");
+  EXPECT_EQ(set.server.BaseUrl(), "https://feeds.example.org/river");
+  EXPECT_EQ(Parse("").server.BaseUrl(), "http://127.0.0.1:8080");
+}
+
 TEST(ConfigLoaderTest, IntervalClampsMustBeOrdered) {
   EXPECT_EQ(ErrorOf("fetch: {min_interval: 2h, max_interval: 1h}"),
             "t.yaml:1:23: fetch.min_interval: 2h is longer than max_interval (1h)");

@@ -28,6 +28,7 @@ import socket
 import subprocess
 import time
 import unittest
+import urllib.error
 import urllib.request
 from xml.etree import ElementTree
 
@@ -77,7 +78,8 @@ class ClusterTest(TributaryTestCase):
             "cluster:\n  node: %s\n  lease: %ds\n" % (node, LEASE),
             "fetch:\n  interval: %ds\n  min_interval: %ds\n  user_agent: tributary-e2e/%s\n"
             % (INTERVAL, INTERVAL, node),
-            "server:\n  listen: 127.0.0.1:%d\n" % self.ports[node],
+            "server:\n  listen: 127.0.0.1:%d\n  public_url: https://feeds.example.org\n"
+            % self.ports[node],
             "output_interval: 2s\n",
             "outputs:\n  - type: feed\n    path: out/all.atom\n    url_path: /all.atom\n"
             "    max_items: 100000\n",
@@ -209,6 +211,21 @@ class ClusterTest(TributaryTestCase):
             links = self.merged_links(served(node))
             self.assertEqual(len(links), len(set(links)))
             self.assertEqual(set(links), expected)
+
+        # Both servers render the same database into the same bytes, so a
+        # reader's cached ETag from one node is a 304 on the other.
+        def etag(node):
+            with urllib.request.urlopen("http://127.0.0.1:%d/all.atom" % self.ports[node],
+                                        timeout=10) as response:
+                return response.headers["ETag"]
+        self.wait(lambda: etag(nodes[1]) == etag(nodes[2]), 20, "one ETag on both servers")
+        tag = etag(nodes[1])
+        self.assertTrue(tag)
+        conditional = urllib.request.Request("http://127.0.0.1:%d/all.atom" % self.ports[nodes[2]],
+                                             headers={"If-None-Match": tag})
+        with self.assertRaises(urllib.error.HTTPError) as not_modified:
+            urllib.request.urlopen(conditional, timeout=10)
+        self.assertEqual(not_modified.exception.code, 304)
 
         def written():
             try:

@@ -144,6 +144,23 @@ TEST_F(PublisherTest, EachOutputHoldsWhatItsFoldersAndKeywordsSelect) {
   EXPECT_NE(rust.find("Rust 2.0"), std::string::npos);
 }
 
+// Self and site links come from server.public_url when set, so every node
+// of a cluster renders the same bytes whatever its listen address.
+TEST_F(PublisherTest, SelfLinkIsBuiltOnThePublicUrl) {
+  auto output = FeedOutput("all.atom");
+  output.url_path = "/all.atom";
+  config_.outputs = {output};
+  config_.server.enabled = true;
+  config_.server.listen = "127.0.0.1:18080";
+  config_.server.public_url = "https://feeds.example.org";
+  auto publisher = Make();
+  Insert("News", {"one"});
+  ASSERT_EQ(publisher->Regenerate(nullptr), 0);
+  std::string body = Read(dir_ / "all.atom");
+  EXPECT_NE(body.find(R"(href="https://feeds.example.org/all.atom")"), std::string::npos) << body;
+  EXPECT_EQ(body.find("127.0.0.1:18080"), std::string::npos) << body;
+}
+
 TEST_F(PublisherTest, DigestSelectionIsAnIdRangeInIdOrderWithoutCollapsing) {
   Make();
   Insert("News", {"a", "b", "c"});
