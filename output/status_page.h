@@ -27,7 +27,7 @@ struct FeedHealth {
   int consecutive_failures = 0;
   std::optional<int> http_status;  // of the last response, if any
   std::optional<Timestamp> next_poll;
-  std::int64_t items = 0;  // stored items
+  std::int64_t items = 0;     // stored items
   std::string fetching_node;  // cluster: the node fetching it right now
 };
 

@@ -64,7 +64,8 @@ Result<StoreProbe> ProbeStore(const std::string& location) {
     SQLite::Database db(location, SQLite::OPEN_READONLY);
     probe.schema_version = db.execAndGet("PRAGMA user_version").getInt();
   } catch (const std::exception& e) {
-    return sqlite::MakeError(ErrorCode::kStorage, location, std::string("cannot read it: ") + e.what());
+    return sqlite::MakeError(ErrorCode::kStorage, location,
+                             std::string("cannot read it: ") + e.what());
   }
   return probe;
 }

@@ -22,9 +22,9 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& location);
 // What `check-config --connect` reports: the database answers, and how its
 // schema compares with this program's. Nothing is created or changed.
 struct StoreProbe {
-  std::string backend;  // "SQLite" or "PostgreSQL"
-  std::string server;   // PostgreSQL's server version ("15.8"); empty for SQLite
-  bool exists = true;   // false: a SQLite file not created yet
+  std::string backend;     // "SQLite" or "PostgreSQL"
+  std::string server;      // PostgreSQL's server version ("15.8"); empty for SQLite
+  bool exists = true;      // false: a SQLite file not created yet
   int schema_version = 0;  // 0: no schema yet (created at start)
   int latest_version = 0;  // this program's
 };

@@ -74,7 +74,8 @@ constexpr std::string_view kClaimFeeds =
 // second hold, so pg_locks is asked first (CASE evaluates lazily).
 constexpr std::string_view kHoldRole =
     "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
-    "AND pid = pg_backend_pid() AND classid = 1953655138 AND objid = ($1::integer)::oid AND objsubid = 2) "
+    "AND pid = pg_backend_pid() AND classid = 1953655138 AND objid = ($1::integer)::oid AND "
+    "objsubid = 2) "
     "THEN true ELSE pg_try_advisory_lock(1953655138, $1::integer) END";
 
 // A role's holder that vanishes without closing its connection (power
@@ -388,19 +389,19 @@ Result<FeedClaims> PgStore::ClaimFeeds(std::string_view node, const std::vector<
                                        Timestamp now, Seconds lease, bool force) {
   if (due.empty()) return FeedClaims{};
   return InUnit("cannot claim feeds", [&](pqxx::transaction_base& tx) -> Result<FeedClaims> {
-                  Params p;
-                  p.Add(node);
-                  p.Add(now + lease);
-                  p.Add(IdArray(due));
-                  p.Add(now);
-                  p.Add(std::string_view(force ? "true" : "false"));
-                  FeedClaims claims;
-                  for (const auto& row : Exec(tx, *session_, std::string(kClaimFeeds), p)) {
-                    claims.feeds.push_back(pg::Int(row[0]));
-                    if (row[1].as<bool>()) claims.taken_over.push_back(claims.feeds.back());
-                  }
-                  return claims;
-                });
+    Params p;
+    p.Add(node);
+    p.Add(now + lease);
+    p.Add(IdArray(due));
+    p.Add(now);
+    p.Add(std::string_view(force ? "true" : "false"));
+    FeedClaims claims;
+    for (const auto& row : Exec(tx, *session_, std::string(kClaimFeeds), p)) {
+      claims.feeds.push_back(pg::Int(row[0]));
+      if (row[1].as<bool>()) claims.taken_over.push_back(claims.feeds.back());
+    }
+    return claims;
+  });
 }
 
 Result<bool> PgStore::HoldRole(ClusterRole role) {
@@ -494,7 +495,8 @@ Result<std::vector<FeedOverview>> PgStore::ListFeedOverviews() {
       [&](pqxx::transaction_base& tx) -> Result<std::vector<FeedOverview>> {
         const std::string sql =
             Sql("SELECT ", kFeedColumns, ", ") + std::string(kFeedStateColumns) +
-            ", COALESCE(counts.n, 0), counts.oldest, lease_node, lease_until FROM feeds LEFT JOIN (SELECT feed_id, "
+            ", COALESCE(counts.n, 0), counts.oldest, lease_node, lease_until FROM feeds LEFT JOIN "
+            "(SELECT feed_id, "
             "COUNT(*) AS n, MIN(first_seen) AS oldest FROM items GROUP BY feed_id) AS counts "
             "ON counts.feed_id = feeds.id ORDER BY id";
         std::vector<FeedOverview> feeds;

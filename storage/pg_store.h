@@ -70,7 +70,7 @@ class PgStore final : public Store {
   // The database as errors and logs name it: the URL without its password.
   const std::string& name() const;
   Result<FeedClaims> ClaimFeeds(std::string_view node, const std::vector<FeedId>& due,
-                                         Timestamp now, Seconds lease, bool force) override;
+                                Timestamp now, Seconds lease, bool force) override;
   Result<void> RenewLeases(std::string_view node, const std::vector<FeedId>& feeds, Timestamp now,
                            Seconds lease) override;
   bool Shared() const override { return true; }

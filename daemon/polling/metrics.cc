@@ -127,8 +127,7 @@ void Metrics::AppendPrometheus(const Gauges& gauges, std::string* out) const {
   Help(out, "tributary_cluster_node_info", "gauge",
        "This node's cluster.node, and whether it writes the output files.");
   Line(out, "tributary_cluster_node_info",
-       "node=\"" + Escape(cluster_node_) + "\",writer=\"" + (writer_ ? "true" : "false") + "\"",
-       1);
+       "node=\"" + Escape(cluster_node_) + "\",writer=\"" + (writer_ ? "true" : "false") + "\"", 1);
   Help(out, "tributary_cluster_leases_held", "gauge", "Feeds this node holds a lease on.");
   Line(out, "tributary_cluster_leases_held", "", static_cast<double>(gauges.transfers_in_flight));
   Help(out, "tributary_cluster_claims_total", "counter",

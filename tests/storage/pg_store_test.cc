@@ -395,7 +395,8 @@ TEST_F(PgStoreTest, LeasesSplitDueFeedsBetweenNodes) {
   auto overviews = b->ListFeedOverviews();
   ASSERT_TRUE(overviews);
   for (const FeedOverview& feed : *overviews) {
-    EXPECT_EQ(feed.lease_node, feed.row.id == ids[0] || feed.row.id == ids[1] ? "node-a" : "node-b");
+    EXPECT_EQ(feed.lease_node,
+              feed.row.id == ids[0] || feed.row.id == ids[1] ? "node-a" : "node-b");
     EXPECT_EQ(feed.lease_until, now + lease);
   }
   // a renews and asks again: it still holds its own.

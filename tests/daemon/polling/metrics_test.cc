@@ -62,8 +62,7 @@ TEST(MetricsTest, ClusterFiguresOnlyInACluster) {
   EXPECT_NE(text.find("tributary_cluster_leases_held 5\n"), std::string::npos);
   EXPECT_NE(text.find("tributary_cluster_claims_total{result=\"granted\"} 11\n"),
             std::string::npos);
-  EXPECT_NE(text.find("tributary_cluster_claims_total{result=\"refused\"} 3\n"),
-            std::string::npos);
+  EXPECT_NE(text.find("tributary_cluster_claims_total{result=\"refused\"} 3\n"), std::string::npos);
   EXPECT_NE(text.find("tributary_cluster_lease_takeovers_total 2\n"), std::string::npos);
   auto value = [&text](const std::string& name) {
     const auto at = text.find("\n" + name + " ");
