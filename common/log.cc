@@ -4,9 +4,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <mutex>
 
 namespace tributary::log {
 namespace {
@@ -119,6 +122,66 @@ std::string CensorUrl(std::string_view url) {
   if (at == std::string::npos || at < authority_start) return out;
   out.replace(authority_start, at - authority_start, "***");
   return out;
+}
+
+namespace {
+
+using OutageClock = std::chrono::steady_clock;
+constexpr auto kOutageReminder = std::chrono::minutes(5);
+
+struct Outage {
+  std::mutex mutex;
+  std::atomic<bool> active{false};  // read without the lock on every success
+  OutageClock::time_point since;
+  OutageClock::time_point reminded;
+  long folded = 0;
+};
+
+Outage& DatabaseOutage() {
+  static Outage outage;
+  return outage;
+}
+
+}  // namespace
+
+void DatabaseError(std::string_view where, const tributary::Error& error) {
+  if (error.code != ErrorCode::kStorageBusy) {
+    Error("{}: {}", where, error.ToString());
+    return;
+  }
+  Outage& outage = DatabaseOutage();
+  const auto now = OutageClock::now();
+  std::lock_guard lock(outage.mutex);
+  if (!outage.active.load()) {
+    outage.active = true;
+    outage.since = outage.reminded = now;
+    outage.folded = 0;
+    Error("{}: {} (until the database answers, failures for this reason are counted, not logged)",
+          where, error.ToString());
+    return;
+  }
+  ++outage.folded;
+  if (now - outage.reminded >= kOutageReminder) {
+    outage.reminded = now;
+    Error("the database has not answered for {} s ({} failures since); the latest: {}: {}",
+          std::chrono::duration_cast<std::chrono::seconds>(now - outage.since).count(),
+          outage.folded, where, error.ToString());
+  } else {
+    Debug("{}: {}", where, error.ToString());
+  }
+}
+
+bool DatabaseDown() { return DatabaseOutage().active.load(); }
+
+void DatabaseAnswers() {
+  Outage& outage = DatabaseOutage();
+  if (!outage.active.load()) return;
+  std::lock_guard lock(outage.mutex);
+  if (!outage.active.load()) return;
+  outage.active = false;
+  Info("the database answers again after {} s; {} later failure(s) were not logged one by one",
+       std::chrono::duration_cast<std::chrono::seconds>(OutageClock::now() - outage.since).count(),
+       outage.folded);
 }
 
 }  // namespace tributary::log

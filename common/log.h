@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/error.h"
+
 namespace tributary::log {
 
 enum class Level { kDebug, kInfo, kWarn, kError };
@@ -40,5 +42,18 @@ template <typename... Args>
 void Error(spdlog::format_string_t<Args...> fmt, Args&&... args) {
   spdlog::error(fmt, std::forward<Args>(args)...);
 }
+
+// A database error, logged by whoever met it (`where`: "output all.atom",
+// "feed 'x'"). While the database cannot be reached (kStorageBusy) every
+// timer and feed fails for the same reason, so that class is logged once as
+// an error when it starts, then counted and logged at debug level, with a
+// reminder every 5 minutes, until DatabaseAnswers(). Other errors are
+// logged each time. Thread-safe.
+void DatabaseError(std::string_view where, const tributary::Error& error);
+// The database answered again: ends an outage DatabaseError() started,
+// logging how long it lasted and how many failures it folded.
+void DatabaseAnswers();
+// True between the first unreachable-database error and DatabaseAnswers().
+bool DatabaseDown();
 
 }  // namespace tributary::log

@@ -223,7 +223,7 @@ void Daemon::Impl::Maintain() {
   if (stopping) return;
   if (config.storage.max_items > 0 && writer) {
     if (auto purged = store->PurgeBeyond(config.storage.max_items); !purged) {
-      log::Error("global retention: {}", purged.error().ToString());
+      log::DatabaseError("global retention", purged.error());
     } else if (*purged > 0) {
       log::Info("global retention: deleted the {} oldest items (storage.max_items {})", *purged,
                 config.storage.max_items);
@@ -285,7 +285,11 @@ void Daemon::Impl::RegenerateOutputs() {
   if (failed > 0 && !stopping) {
     // A failed write (disk full, permissions) keeps the previous file; try
     // again later even if no feed changes in the meantime.
-    log::Warn("{} output(s) failed; retrying in {} s", failed, config.output_interval.count());
+    if (log::DatabaseDown()) {
+      log::Debug("{} output(s) failed; retrying in {} s", failed, config.output_interval.count());
+    } else {
+      log::Warn("{} output(s) failed; retrying in {} s", failed, config.output_interval.count());
+    }
     ScheduleOutputs();
   }
 }
@@ -295,7 +299,11 @@ void Daemon::Impl::RegenerateOutputs() {
 void Daemon::Impl::TakeRoles() {
   if (!store->Shared()) return;
   auto held = store->HoldRole(storage::ClusterRole::kWriter);
-  if (!held) log::Error("cluster: {}", held.error().ToString());
+  if (!held) {
+    log::DatabaseError("cluster", held.error());
+  } else {
+    log::DatabaseAnswers();
+  }
   const bool now_writer = held && *held;
   if (now_writer != writer || !roles_known) {
     const std::string node = PollerOptions(config).node;

@@ -292,7 +292,7 @@ void DigestService::Impl::TickOnWorker(DigestSlot& digest) {
   // `sending` (it is resent with the same Message-ID).
   if (store->Shared()) {
     auto held = store->HoldRole(storage::ClusterRole::kDigests);
-    if (!held) log::Error("digest {}: {}", digest.config.name, held.error().ToString());
+    if (!held) log::DatabaseError("digest " + digest.config.name, held.error());
     const bool holding = held && *held;
     if (static_cast<int>(holding) != holds_role.exchange(holding)) {
       if (holding) {

@@ -172,8 +172,9 @@ void Poller::RenewLeases() {
   std::vector<storage::FeedId> held(in_flight_.begin(), in_flight_.end());
   if (auto renewed = store_.RenewLeases(options_.node, held, clock_.Now(), options_.lease);
       !renewed) {
-    log::Warn("cannot renew the leases of {} feeds in flight: {}", held.size(),
-              renewed.error().ToString());
+    log::DatabaseError(
+        "cannot renew the leases of " + std::to_string(held.size()) + " feeds in flight",
+        renewed.error());
   }
   ArmLeaseTimer();
 }
@@ -273,10 +274,12 @@ std::size_t Poller::ClaimAndStart(const std::vector<Picked>& picked, Timestamp n
   const auto round_trip =
       std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - asked);
   if (!claimed) {
-    log::Warn("cannot claim {} due feeds: {}", ids.size(), claimed.error().ToString());
+    log::DatabaseError("cannot claim " + std::to_string(ids.size()) + " due feeds",
+                       claimed.error());
     for (const Picked& pick : picked) Refused(pick, now, "");
     return picked.size();
   }
+  log::DatabaseAnswers();
   if (metrics_ != nullptr) {
     metrics_->RecordClaims(ids.size(), claimed->feeds.size(), claimed->taken_over.size(),
                            round_trip);

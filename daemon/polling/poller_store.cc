@@ -103,7 +103,9 @@ FeedOutcome Poller::StoreNotModified(const FeedSpec& spec, const feeds::FetchRes
   signals.max_age = CacheLifetime(result.max_age, result.expires_at, now);
   state.next_poll = NextPollAfterSuccess(spec.poll, signals, now, Random());
   if (auto saved = store_.SaveFeedState(spec.id, state); !saved) {
-    log::Error("feed '{}': {}", spec.name, saved.error().ToString());
+    log::DatabaseError("feed '" + spec.name + "'", saved.error());
+  } else {
+    log::DatabaseAnswers();
   }
   log::Info("feed '{}': not modified ({} ms), next poll in {}", spec.name, result.duration.count(),
             Pretty(*state.next_poll - now));
@@ -130,6 +132,7 @@ FeedOutcome Poller::StoreDocument(const FeedSpec& spec, const Ready& ready,
                     ? IngestPrepared(store_, spec.id, doc, *ready.prepared, state, spec.ingest, now)
                     : IngestDocument(store_, spec.id, doc, state, spec.ingest, now);
   if (!report) return RecordStorageFailure(spec, before, report.error(), now);
+  log::DatabaseAnswers();
   for (const auto& warning : report->warnings) log::Warn("feed '{}': {}", spec.name, warning);
   if (ready.prepared) {
     known_hashes_[spec.id] =
@@ -160,7 +163,7 @@ FeedOutcome Poller::RecordStorageFailure(const FeedSpec& spec, storage::FeedStat
   failed.next_poll =
       NextPollAfterFailure(spec.poll, failed.error_count, std::nullopt, now, Random());
   (void)store_.SaveFeedState(spec.id, failed);  // best effort: the database is what failed
-  log::Error("feed '{}': could not store items: {}; will retry", spec.name, error.ToString());
+  log::DatabaseError("feed '" + spec.name + "': could not store items, will retry", error);
   FeedOutcome outcome;
   outcome.id = spec.id;
   outcome.name = spec.name;
@@ -187,7 +190,7 @@ FeedOutcome Poller::RecordFailure(const FeedSpec& spec, storage::FeedState state
   state.next_poll =
       NextPollAfterFailure(spec.poll, state.error_count, result.retry_after, now, Random());
   if (auto saved = store_.SaveFeedState(spec.id, state); !saved) {
-    log::Error("feed '{}': {}", spec.name, saved.error().ToString());
+    log::DatabaseError("feed '" + spec.name + "'", saved.error());
   }
   if (!state.disabled) {
     log::Warn("feed '{}': {}: {} (failure {} in a row, next try in {})", spec.name, error_class,

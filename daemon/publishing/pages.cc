@@ -23,7 +23,7 @@ output::StatusPage Publisher::BuildStatusPage() {
   if (auto listed = store_.ListFeedOverviews(); listed) {
     for (auto& overview : *listed) overviews.emplace(overview.row.id, std::move(overview));
   } else {
-    log::Error("status page: {}", listed.error().ToString());
+    log::DatabaseError("status page", listed.error());
   }
   page.feeds.reserve(selector_.feeds().size());
   for (const auto& spec : selector_.feeds()) {
@@ -84,7 +84,7 @@ void Publisher::PublishPages(HttpServer* server) {
       river.items.push_back(std::move(item));
     }
   } else {
-    log::Error("river page: {}", entries.error().ToString());
+    log::DatabaseError("river page", entries.error());
   }
   for (const auto& output : config_.outputs) {
     if (output.type != "feed" || output.url_path.empty()) continue;

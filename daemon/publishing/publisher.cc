@@ -36,7 +36,7 @@ bool Publisher::WriteFeedOutput(const config::OutputConfig& output, HttpServer* 
   auto entries = selector_.Select(output);
   std::string where = !output.path.empty() ? output.path : output.url_path;
   if (!entries) {
-    log::Error("output {}: {}", where, entries.error().ToString());
+    log::DatabaseError("output " + where, entries.error());
     return false;
   }
   output::FeedDocument doc;
@@ -131,7 +131,7 @@ bool Publisher::WriteMarkdownOutput(const config::OutputConfig& output) {
   namespace fs = std::filesystem;
   auto entries = selector_.Select(output);
   if (!entries) {
-    log::Error("output {}: {}", output.dir, entries.error().ToString());
+    log::DatabaseError("output " + output.dir, entries.error());
     return false;
   }
   std::error_code error;
