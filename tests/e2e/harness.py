@@ -119,11 +119,13 @@ class PgServer:
     """A throw-away PostgreSQL 15 cluster: initdb + pg_ctl in a temporary
     directory, reachable only through a Unix socket there (no TCP at all).
     As root the cluster belongs to the `postgres` user, as initdb demands.
-    Raises unittest.SkipTest only when the server binaries are missing."""
+    Raises unittest.SkipTest only when the server binaries are missing.
+    Tests run it without fsync; `durable=True` keeps PostgreSQL's defaults
+    (fsync, synchronous_commit), as benchmarks against SQLite need."""
 
     BIN = os.environ.get("TRIBUTARY_PG_BIN", "/usr/lib/postgresql/15/bin")
 
-    def __init__(self):
+    def __init__(self, durable=False):
         for program in ("initdb", "pg_ctl", "postgres"):
             if not os.path.exists(os.path.join(self.BIN, program)):
                 raise unittest.SkipTest("PostgreSQL 15 is not installed (scripts/deps.sh)")
@@ -137,8 +139,9 @@ class PgServer:
                   "--locale=C", "--no-sync", "--no-instructions")
         with open(os.path.join(self.data(), "postgresql.conf"), "a", encoding="utf-8") as f:
             f.write("\nlisten_addresses = ''\nunix_socket_directories = '%s'\nport = %d\n"
-                    "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
                     "max_connections = 60\n" % (self.dir, self.port))
+            if not durable:
+                f.write("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n")
         self.start()
 
     def data(self):
