@@ -15,7 +15,8 @@ index sizes a planner of a big cluster needs.
     bench/cluster_bench.py --feeds 10000 --items 10 --item-bytes 1800 --defaults
 
 PostgreSQL 15 is started here (initdb + pg_ctl in a temporary directory,
-Unix socket only). Only loopback addresses are used.
+Unix socket only) with its durable defaults (fsync, synchronous_commit on),
+as SQLite runs with synchronous=FULL. Only loopback addresses are used.
 """
 
 import argparse
@@ -38,7 +39,8 @@ REPO = poll_bench.REPO
 
 
 def postgres_cpu():
-    """CPU seconds of every running `postgres` process, from /proc."""
+    """CPU seconds of PostgreSQL so far: its running processes and, through
+    the postmaster, every backend that has exited."""
     total = 0.0
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
@@ -47,7 +49,11 @@ def postgres_cpu():
             with open("/proc/%s/comm" % pid) as f:
                 if f.read().strip() != "postgres":
                     continue
-            total += poll_bench.cpu_seconds(int(pid))
+            with open("/proc/%s/stat" % pid) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            # utime, stime and the reaped children's cutime, cstime: the
+            # postmaster collects its exited backends', so the sum only grows.
+            total += sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
         except (OSError, ValueError):
             continue
     return total
@@ -85,6 +91,26 @@ def fetched(storage_kind, where, pg):
         return 0  # the schema is not there yet
 
 
+def poll_rounds(args, work, configs, kind, pg_before):
+    """`tributary poll` on every config at once; wall, their CPU, PG's CPU."""
+    start = time.monotonic()
+    stats = [os.path.join(work, "time%d.txt" % n) for n in range(len(configs))]
+    processes = [subprocess.Popen(["/usr/bin/time", "-o", stats[n], "-f", "%U %S"] +
+                                  [args.binary, "--log-level", "warn", "poll", "-c", c],
+                                  cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                 for n, c in enumerate(configs)]
+    for p in processes:
+        p.wait(timeout=3600)
+    wall = time.monotonic() - start
+    pg_cpu = postgres_cpu() - pg_before if kind == "postgres" else 0.0
+    cpu = 0.0
+    for path in stats:
+        with open(path) as f:
+            user, system = f.read().split()[-2:]
+        cpu += float(user) + float(system)
+    return wall, cpu, pg_cpu
+
+
 def first_round(args, work, server, pg, kind, nodes, fetch):
     """Starts `nodes` daemons on a fresh database; returns wall, CPU, PG CPU."""
     if kind == "sqlite":
@@ -103,28 +129,46 @@ def first_round(args, work, server, pg, kind, nodes, fetch):
         configs.append(config)
     pg_before = postgres_cpu()
     start = time.monotonic()
-    processes = [subprocess.Popen([args.binary, "--log-level", "warn", "run", "-c", c], cwd=work,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                 for c in configs]
-    try:
-        while fetched(kind, where, pg) < server.feeds:
-            if any(p.poll() is not None for p in processes):
-                raise RuntimeError("a daemon exited during the round")
-            time.sleep(0.1)
-        wall = time.monotonic() - start
-        cpu = sum(poll_bench.cpu_seconds(p.pid) for p in processes)
-        pg_cpu = postgres_cpu() - pg_before if kind == "postgres" else 0.0
-    finally:
-        for p in processes:
-            p.terminate()
-        for p in processes:
-            p.wait(timeout=60)
+    connections = 0
+    warm = None
+    if args.command == "poll":
+        # One round each (`tributary poll`), all nodes at once: each claims
+        # batches, skips what another node holds, exits when its round ends.
+        wall, cpu, pg_cpu = poll_rounds(args, work, configs, kind, pg_before)
+        if fetched(kind, where, pg) < server.feeds:
+            raise RuntimeError("the round left feeds unfetched")
+        # The same again: every feed answers 304, the steady state of a
+        # running cluster (a claim and a state commit per feed).
+        warm_wall, warm_cpu, warm_pg = poll_rounds(args, work, configs, kind, postgres_cpu())
+        warm = {"wall": warm_wall, "cpu": warm_cpu, "pg_cpu": warm_pg}
+    else:
+        processes = [subprocess.Popen([args.binary, "--log-level", "warn", "run", "-c", c],
+                                      cwd=work, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL)
+                     for c in configs]
+        try:
+            while fetched(kind, where, pg) < server.feeds:
+                if any(p.poll() is not None for p in processes):
+                    raise RuntimeError("a daemon exited during the round")
+                time.sleep(0.1)
+            wall = time.monotonic() - start
+            cpu = sum(poll_bench.cpu_seconds(p.pid) for p in processes)
+            pg_cpu = postgres_cpu() - pg_before if kind == "postgres" else 0.0
+            if kind == "postgres":
+                connections = int(pg.sql(where, "SELECT count(*) - 1 FROM pg_stat_activity "
+                                         "WHERE datname = current_database()")[0][0])
+        finally:
+            for p in processes:
+                p.terminate()
+            for p in processes:
+                p.wait(timeout=60)
     sizes = {}
     if kind == "postgres":
         row = pg.sql(where, "SELECT count(*), pg_total_relation_size('items'), "
                      "pg_total_relation_size('feeds') FROM items")[0]
         sizes = {"items": int(row[0]), "items_bytes": int(row[1]), "feeds_bytes": int(row[2])}
-    return {"wall": wall, "cpu": cpu, "pg_cpu": pg_cpu, **sizes}
+    return {"wall": wall, "cpu": cpu, "pg_cpu": pg_cpu, "connections": connections, "warm": warm,
+            **sizes}
 
 
 def psql_times(pg, url, script):
@@ -199,6 +243,9 @@ def main():
     parser.add_argument("--claims", type=int, default=300, help="claim statements timed")
     parser.add_argument("--batch", type=int, default=32, help="feeds per claim (max_transfers)")
     parser.add_argument("--skip-claims", action="store_true")
+    parser.add_argument("--command", choices=("poll", "run"), default="poll",
+                        help="poll: one round per node, all at once (throughput); run: daemons "
+                             "from start, whose first polls are spread over up to 60 s")
     parser.add_argument("--binary", default=os.path.join(REPO, "build", "daemon", "tributary"))
     args = parser.parse_args()
 
@@ -214,7 +261,7 @@ def main():
             raise RuntimeError("nginx is needed (apt-get install nginx)")
         server = poll_bench.Nginx(work, args.ports)
         server.feeds = args.feeds
-        pg = PgServer()
+        pg = PgServer(durable=True)
         print("workload: %d feeds x %d items, %.0f KB per feed, %d port(s) on 127.0.0.1, nginx; "
               "generated in %.0f s" % (args.feeds, args.items, sum(sizes) / len(sizes) / 1024,
                                        args.ports, time.monotonic() - started))
@@ -238,7 +285,8 @@ def main():
                                                                fetch)
             results.append(r)
             print("repeat %d done" % (repeat + 1))
-        print("\nfirst round, %d repeats; median (min-max)" % args.repeat)
+        print("\nfirst round (tributary %s), %d repeats; median (min-max)"
+              % (args.command, args.repeat))
         print("%-30s %16s %16s %16s %16s %16s" % ("setup", "wall s", "wall/curl",
                                                    "wall/1 SQLite", "tributary cpu s", "postgres cpu s"))
         print("%-30s %16s" % ("curl (transfer only)",
@@ -255,6 +303,24 @@ def main():
                     poll_bench.spread([x["wall"] / b for x, b in zip(rows, base)]),
                     poll_bench.spread([x["cpu"] for x in rows]),
                     poll_bench.spread([x["pg_cpu"] for x in rows])))
+        if args.command == "poll":
+            print("\nsecond round, every feed 304 (the steady state); median (min-max)")
+            print("%-30s %16s %16s %16s %16s" % ("setup", "wall s", "wall/1 SQLite",
+                                                 "tributary cpu s", "postgres cpu s"))
+            for fetch_name, _ in fetches:
+                for kind, nodes in setups:
+                    rows = [r[(fetch_name, kind, nodes)]["warm"] for r in results]
+                    base = [r[(fetch_name, "sqlite", 1)]["warm"]["wall"] for r in results]
+                    print("%-30s %16s %16s %16s %16s" % (
+                        "%s, %d node%s %s" % (fetch_name, nodes, "s" if nodes > 1 else "", kind),
+                        poll_bench.spread([x["wall"] for x in rows]),
+                        poll_bench.spread([x["wall"] / b for x, b in zip(rows, base)]),
+                        poll_bench.spread([x["cpu"] for x in rows]),
+                        poll_bench.spread([x["pg_cpu"] for x in rows])))
+        for nodes in (1, 3):
+            held = results[-1][(fetches[0][0], "postgres", nodes)]["connections"]
+            if held:
+                print("postgres connections with %d node(s) running: %d" % (nodes, held))
         last = results[-1][(fetches[0][0], "postgres", 1)]
         if last.get("items"):
             print("postgres: %d items take %.1f MB with their indexes (%.0f bytes per item); "
