@@ -63,6 +63,11 @@ class ClusterTest(TributaryTestCase):
         self.serve_all()
         self.logs = {}
         self.ports = {}
+        # A daily digest whose time of day was 12 hours ago: no slot comes
+        # due while the test runs, whatever the wall clock says; the test
+        # makes one overdue by moving the cursor back a day.
+        slot = time.gmtime(time.time() - 12 * 3600)
+        self.digest_time = "%02d:%02d" % (slot.tm_hour, slot.tm_min)
 
     def serve_all(self):
         for i in range(FEEDS):
@@ -83,7 +88,7 @@ class ClusterTest(TributaryTestCase):
             "output_interval: 2s\n",
             "outputs:\n  - type: feed\n    path: out/all.atom\n    url_path: /all.atom\n"
             "    max_items: 100000\n",
-            "digests:\n  - name: cluster\n    schedule: every 5m\n"
+            "digests:\n  - name: cluster\n    schedule: daily %s\n" % self.digest_time,
             "    from: tributary@example.org\n    to: [reader@example.org]\n"
             "    delivery: maildir:mail\n    max_items: 100000\n"
             "    max_items_per_feed: 100000\n",
@@ -175,7 +180,7 @@ class ClusterTest(TributaryTestCase):
 
         # Phase 3: a digest slot is overdue and node1, the writer and the
         # digest sender, dies without a word.
-        self.pg.sql(self.url, "UPDATE digest_cursors SET last_slot = last_slot - 600")
+        self.pg.sql(self.url, "UPDATE digest_cursors SET last_slot = last_slot - 86400")
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
         orphans = {feed for feed, node, _ in steady if node == "node1"}
