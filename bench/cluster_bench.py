@@ -231,11 +231,7 @@ def claim_cost(args, work, pg):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--feeds", type=int, default=1000)
-    parser.add_argument("--items", type=int, default=50)
-    parser.add_argument("--item-bytes", type=int, default=4500)
-    parser.add_argument("--ports", type=int, default=64)
-    parser.add_argument("--parallel", type=int, default=32)
+    poll_bench.workload_arguments(parser)
     parser.add_argument("--defaults", action="store_true",
                         help="also run every setup with the default fetch settings")
     parser.add_argument("--repeat", type=int, default=2)

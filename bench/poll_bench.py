@@ -364,8 +364,8 @@ def spread(values, fmt="%.2f"):
     return (fmt + " (%s-%s)") % (values[len(values) // 2], fmt % values[0], fmt % values[-1])
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def workload_arguments(parser):
+    """The generated workload's options, shared with cluster_bench.py."""
     parser.add_argument("--feeds", type=int, default=1000)
     parser.add_argument("--items", type=int, default=50)
     parser.add_argument("--item-bytes", type=int, default=4500)
@@ -373,6 +373,11 @@ def main():
     parser.add_argument("--parallel", type=int, default=32,
                         help="transfers at once: fetch.max_transfers, newsboat's reload-threads, "
                         "curl --parallel-max")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    workload_arguments(parser)
     parser.add_argument("--server", choices=("nginx", "asyncio"), default=None,
                         help="nginx (default; installed with apt-get when missing) or the "
                         "built-in asyncio server")
