@@ -11,6 +11,7 @@
 #include <climits>
 #include <sstream>
 
+#include "common/prometheus.h"
 #include "common/text.h"
 #include "daemon/http/http_server.h"
 
@@ -107,28 +108,27 @@ std::string_view TargetPath(std::string_view target) {
 
 void AppendPrometheusMetrics(const HttpServerStats& stats, std::string* out) {
   auto family = [out](std::string_view name, std::string_view type, std::string_view help) {
-    *out += "# HELP " + std::string(name) + " " + std::string(help) + "\n# TYPE " +
-            std::string(name) + " " + std::string(type) + "\n";
+    prometheus::Family(out, name, type, help);
   };
   auto sample = [out](std::string_view name, std::string_view labels, std::uint64_t value) {
-    *out += std::string(name) + std::string(labels) + " " + std::to_string(value) + "\n";
+    prometheus::Sample(out, name, labels, static_cast<double>(value));
   };
   constexpr std::string_view kConnections = "tributary_http_connections_total";
   family(kConnections, "counter", "Connections to the built-in HTTP server by event.");
-  sample(kConnections, "{event=\"accepted\"}", stats.connections_accepted);
-  sample(kConnections, "{event=\"shed\"}", stats.connections_shed);
-  sample(kConnections, "{event=\"refused\"}", stats.connections_refused);
-  sample(kConnections, "{event=\"timed_out\"}", stats.connections_timed_out);
+  sample(kConnections, "event=\"accepted\"", stats.connections_accepted);
+  sample(kConnections, "event=\"shed\"", stats.connections_shed);
+  sample(kConnections, "event=\"refused\"", stats.connections_refused);
+  sample(kConnections, "event=\"timed_out\"", stats.connections_timed_out);
   family("tributary_http_open_connections", "gauge", "Connections open now.");
   sample("tributary_http_open_connections", "", stats.active_connections);
   family("tributary_http_requests_total", "counter", "Requests read.");
   sample("tributary_http_requests_total", "", stats.requests);
   constexpr std::string_view kResponses = "tributary_http_responses_total";
   family(kResponses, "counter", "Responses sent by status class.");
-  sample(kResponses, "{code=\"2xx\"}", stats.responses_2xx);
-  sample(kResponses, "{code=\"304\"}", stats.responses_304);
-  sample(kResponses, "{code=\"4xx\"}", stats.responses_4xx);
-  sample(kResponses, "{code=\"5xx\"}", stats.responses_5xx);
+  sample(kResponses, "code=\"2xx\"", stats.responses_2xx);
+  sample(kResponses, "code=\"304\"", stats.responses_304);
+  sample(kResponses, "code=\"4xx\"", stats.responses_4xx);
+  sample(kResponses, "code=\"5xx\"", stats.responses_5xx);
   family("tributary_http_response_body_bytes_total", "counter", "Response body bytes sent.");
   sample("tributary_http_response_body_bytes_total", "", stats.bytes_sent);
 }

@@ -1,41 +1,13 @@
 #include "daemon/polling/metrics.h"
 
 #include <algorithm>
-#include <cstdio>
+
+#include "common/prometheus.h"
 
 namespace tributary::daemon {
-namespace {
-
-void Line(std::string* out, const std::string& name, const std::string& labels, double value) {
-  char number[64];
-  std::snprintf(number, sizeof number, "%.17g", value);
-  *out += name;
-  if (!labels.empty()) *out += "{" + labels + "}";
-  *out += " ";
-  *out += number;
-  *out += "\n";
-}
-
-void Help(std::string* out, const std::string& name, const std::string& type,
-          const std::string& help) {
-  *out += "# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
-}
-
-// Label values come from our own stable error classes, but escape anyway.
-std::string Escape(const std::string& value) {
-  std::string out;
-  for (char c : value) {
-    if (c == '\\' || c == '"') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
-
-}  // namespace
+using prometheus::EscapeLabel;
+using prometheus::Family;
+using prometheus::Sample;
 
 void Metrics::RecordFetch(const std::string& result, const std::string& error_class,
                           long http_status, std::chrono::milliseconds duration,
@@ -75,76 +47,79 @@ void Metrics::RecordClaims(std::size_t asked, std::size_t granted, std::size_t t
 }
 
 void Metrics::AppendPrometheus(const Gauges& gauges, std::string* out) const {
-  Help(out, "tributary_fetches_total", "counter", "Feed fetches by result and error class.");
+  Family(out, "tributary_fetches_total", "counter", "Feed fetches by result and error class.");
   for (const auto& [key, count] : fetches_) {
-    Line(out, "tributary_fetches_total",
-         "result=\"" + Escape(key.first) + "\",error_class=\"" + Escape(key.second) + "\"",
-         static_cast<double>(count));
+    Sample(
+        out, "tributary_fetches_total",
+        "result=\"" + EscapeLabel(key.first) + "\",error_class=\"" + EscapeLabel(key.second) + "\"",
+        static_cast<double>(count));
   }
-  Help(out, "tributary_fetch_http_status_total", "counter", "Fetch responses by HTTP status.");
+  Family(out, "tributary_fetch_http_status_total", "counter", "Fetch responses by HTTP status.");
   for (const auto& [status, count] : statuses_) {
-    Line(out, "tributary_fetch_http_status_total", "code=\"" + std::to_string(status) + "\"",
-         static_cast<double>(count));
+    Sample(out, "tributary_fetch_http_status_total", "code=\"" + std::to_string(status) + "\"",
+           static_cast<double>(count));
   }
-  Help(out, "tributary_fetch_duration_seconds", "histogram", "Fetch latency.");
+  Family(out, "tributary_fetch_duration_seconds", "histogram", "Fetch latency.");
   for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i) {
     char bound[32];
     std::snprintf(bound, sizeof bound, "%g", kLatencyBuckets[i]);
-    Line(out, "tributary_fetch_duration_seconds_bucket", std::string("le=\"") + bound + "\"",
-         static_cast<double>(latency_buckets_[i]));
+    Sample(out, "tributary_fetch_duration_seconds_bucket", std::string("le=\"") + bound + "\"",
+           static_cast<double>(latency_buckets_[i]));
   }
-  Line(out, "tributary_fetch_duration_seconds_bucket", "le=\"+Inf\"",
-       static_cast<double>(latency_count_));
-  Line(out, "tributary_fetch_duration_seconds_sum", "", latency_sum_);
-  Line(out, "tributary_fetch_duration_seconds_count", "", static_cast<double>(latency_count_));
-  Help(out, "tributary_fetch_bytes_total", "counter", "Decoded bytes received from feeds.");
-  Line(out, "tributary_fetch_bytes_total", "", static_cast<double>(bytes_));
-  Help(out, "tributary_items_new_total", "counter", "Items stored for the first time.");
-  Line(out, "tributary_items_new_total", "", static_cast<double>(items_new_));
-  Help(out, "tributary_items_updated_total", "counter", "Stored items edited by their feed.");
-  Line(out, "tributary_items_updated_total", "", static_cast<double>(items_updated_));
-  Help(out, "tributary_digests_total", "counter", "Digest deliveries by result.");
-  Line(out, "tributary_digests_total", "result=\"sent\"", static_cast<double>(digests_sent_));
-  Line(out, "tributary_digests_total", "result=\"failed\"", static_cast<double>(digests_failed_));
-  Help(out, "tributary_feeds", "gauge", "Configured feeds.");
-  Line(out, "tributary_feeds", "", static_cast<double>(gauges.feeds));
-  Help(out, "tributary_feeds_in_error", "gauge", "Feeds whose last fetch failed.");
-  Line(out, "tributary_feeds_in_error", "", static_cast<double>(gauges.feeds_in_error));
-  Help(out, "tributary_items", "gauge", "Stored items.");
-  Line(out, "tributary_items", "", static_cast<double>(gauges.items));
-  Help(out, "tributary_database_bytes", "gauge", "Size of the database file.");
-  Line(out, "tributary_database_bytes", "", static_cast<double>(gauges.database_bytes));
-  Help(out, "tributary_database_wal_bytes", "gauge", "Size of the write-ahead log.");
-  Line(out, "tributary_database_wal_bytes", "", static_cast<double>(gauges.wal_bytes));
-  Help(out, "tributary_transfers_in_flight", "gauge", "Fetches in progress.");
-  Line(out, "tributary_transfers_in_flight", "", static_cast<double>(gauges.transfers_in_flight));
-  Help(out, "tributary_loop_lag_seconds", "gauge",
-       "How late the event loop ran its last probe timer.");
-  Line(out, "tributary_loop_lag_seconds", "", loop_lag_seconds_);
-  Help(out, "tributary_loop_lag_max_seconds", "gauge", "The largest loop lag seen.");
-  Line(out, "tributary_loop_lag_max_seconds", "", loop_lag_max_seconds_);
+  Sample(out, "tributary_fetch_duration_seconds_bucket", "le=\"+Inf\"",
+         static_cast<double>(latency_count_));
+  Sample(out, "tributary_fetch_duration_seconds_sum", "", latency_sum_);
+  Sample(out, "tributary_fetch_duration_seconds_count", "", static_cast<double>(latency_count_));
+  Family(out, "tributary_fetch_bytes_total", "counter", "Decoded bytes received from feeds.");
+  Sample(out, "tributary_fetch_bytes_total", "", static_cast<double>(bytes_));
+  Family(out, "tributary_items_new_total", "counter", "Items stored for the first time.");
+  Sample(out, "tributary_items_new_total", "", static_cast<double>(items_new_));
+  Family(out, "tributary_items_updated_total", "counter", "Stored items edited by their feed.");
+  Sample(out, "tributary_items_updated_total", "", static_cast<double>(items_updated_));
+  Family(out, "tributary_digests_total", "counter", "Digest deliveries by result.");
+  Sample(out, "tributary_digests_total", "result=\"sent\"", static_cast<double>(digests_sent_));
+  Sample(out, "tributary_digests_total", "result=\"failed\"", static_cast<double>(digests_failed_));
+  Family(out, "tributary_feeds", "gauge", "Configured feeds.");
+  Sample(out, "tributary_feeds", "", static_cast<double>(gauges.feeds));
+  Family(out, "tributary_feeds_in_error", "gauge", "Feeds whose last fetch failed.");
+  Sample(out, "tributary_feeds_in_error", "", static_cast<double>(gauges.feeds_in_error));
+  Family(out, "tributary_items", "gauge", "Stored items.");
+  Sample(out, "tributary_items", "", static_cast<double>(gauges.items));
+  Family(out, "tributary_database_bytes", "gauge", "Size of the database file.");
+  Sample(out, "tributary_database_bytes", "", static_cast<double>(gauges.database_bytes));
+  Family(out, "tributary_database_wal_bytes", "gauge", "Size of the write-ahead log.");
+  Sample(out, "tributary_database_wal_bytes", "", static_cast<double>(gauges.wal_bytes));
+  Family(out, "tributary_transfers_in_flight", "gauge", "Fetches in progress.");
+  Sample(out, "tributary_transfers_in_flight", "", static_cast<double>(gauges.transfers_in_flight));
+  Family(out, "tributary_loop_lag_seconds", "gauge",
+         "How late the event loop ran its last probe timer.");
+  Sample(out, "tributary_loop_lag_seconds", "", loop_lag_seconds_);
+  Family(out, "tributary_loop_lag_max_seconds", "gauge", "The largest loop lag seen.");
+  Sample(out, "tributary_loop_lag_max_seconds", "", loop_lag_max_seconds_);
   if (cluster_node_.empty()) return;
-  Help(out, "tributary_cluster_node_info", "gauge",
-       "This node's cluster.node, and whether it writes the output files.");
-  Line(out, "tributary_cluster_node_info",
-       "node=\"" + Escape(cluster_node_) + "\",writer=\"" + (writer_ ? "true" : "false") + "\"", 1);
-  Help(out, "tributary_cluster_leases_held", "gauge", "Feeds this node holds a lease on.");
-  Line(out, "tributary_cluster_leases_held", "", static_cast<double>(gauges.transfers_in_flight));
-  Help(out, "tributary_cluster_claims_total", "counter",
-       "Due feeds this node asked to fetch, by answer.");
-  Line(out, "tributary_cluster_claims_total", "result=\"granted\"",
-       static_cast<double>(claims_granted_));
-  Line(out, "tributary_cluster_claims_total", "result=\"refused\"",
-       static_cast<double>(claims_refused_));
-  Help(out, "tributary_cluster_lease_takeovers_total", "counter",
-       "Feeds claimed after another node's lease on them ran out.");
-  Line(out, "tributary_cluster_lease_takeovers_total", "", static_cast<double>(lease_takeovers_));
-  Help(out, "tributary_cluster_claim_seconds", "summary",
-       "Round trip of the claim statement to the database.");
-  Line(out, "tributary_cluster_claim_seconds_sum", "", claim_seconds_);
-  Line(out, "tributary_cluster_claim_seconds_count", "", static_cast<double>(claim_statements_));
-  Help(out, "tributary_cluster_claim_max_seconds", "gauge", "The slowest claim statement seen.");
-  Line(out, "tributary_cluster_claim_max_seconds", "", claim_max_seconds_);
+  Family(out, "tributary_cluster_node_info", "gauge",
+         "This node's cluster.node, and whether it writes the output files.");
+  Sample(
+      out, "tributary_cluster_node_info",
+      "node=\"" + EscapeLabel(cluster_node_) + "\",writer=\"" + (writer_ ? "true" : "false") + "\"",
+      1);
+  Family(out, "tributary_cluster_leases_held", "gauge", "Feeds this node holds a lease on.");
+  Sample(out, "tributary_cluster_leases_held", "", static_cast<double>(gauges.transfers_in_flight));
+  Family(out, "tributary_cluster_claims_total", "counter",
+         "Due feeds this node asked to fetch, by answer.");
+  Sample(out, "tributary_cluster_claims_total", "result=\"granted\"",
+         static_cast<double>(claims_granted_));
+  Sample(out, "tributary_cluster_claims_total", "result=\"refused\"",
+         static_cast<double>(claims_refused_));
+  Family(out, "tributary_cluster_lease_takeovers_total", "counter",
+         "Feeds claimed after another node's lease on them ran out.");
+  Sample(out, "tributary_cluster_lease_takeovers_total", "", static_cast<double>(lease_takeovers_));
+  Family(out, "tributary_cluster_claim_seconds", "summary",
+         "Round trip of the claim statement to the database.");
+  Sample(out, "tributary_cluster_claim_seconds_sum", "", claim_seconds_);
+  Sample(out, "tributary_cluster_claim_seconds_count", "", static_cast<double>(claim_statements_));
+  Family(out, "tributary_cluster_claim_max_seconds", "gauge", "The slowest claim statement seen.");
+  Sample(out, "tributary_cluster_claim_max_seconds", "", claim_max_seconds_);
 }
 
 LoopLagProbe::LoopLagProbe(asio::io_context& io, Metrics& metrics, std::chrono::milliseconds period)
