@@ -25,23 +25,13 @@ struct DateParts {
   bool year_two_digits = false;
 };
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool EqualsLower(std::string_view word, std::string_view lower) {
-  if (word.size() != lower.size()) return false;
-  for (std::size_t i = 0; i < word.size(); ++i) {
-    if (AsciiLower(word[i]) != lower[i]) return false;
-  }
-  return true;
-}
-
 // Reads exactly `count` digits at text[*pos]; advances on success.
 bool ReadDigits(std::string_view text, std::size_t* pos, std::size_t count, int* value) {
   if (*pos + count > text.size()) return false;
   int v = 0;
   for (std::size_t i = 0; i < count; ++i) {
     char c = text[*pos + i];
-    if (!IsDigit(c)) return false;
+    if (!IsAsciiDigit(c)) return false;
     v = v * 10 + (c - '0');
   }
   *value = v;
@@ -70,8 +60,8 @@ std::optional<Timestamp> Build(const DateParts& p) {
 bool ParseIsoZone(std::string_view text, std::size_t pos, int* offset_minutes) {
   while (pos < text.size() && text[pos] == ' ') ++pos;
   std::string_view rest = text.substr(pos);
-  if (rest.empty() || rest == "Z" || rest == "z" || EqualsLower(rest, "utc") ||
-      EqualsLower(rest, "gmt") || EqualsLower(rest, "ut")) {
+  if (rest.empty() || rest == "Z" || rest == "z" || EqualsIgnoreCase(rest, "utc") ||
+      EqualsIgnoreCase(rest, "gmt") || EqualsIgnoreCase(rest, "ut")) {
     *offset_minutes = 0;
     return true;
   }
@@ -108,14 +98,14 @@ std::optional<Timestamp> ParseIso(std::string_view text) {
   bool colon = pos < text.size() && text[pos] == ':';
   if (colon) ++pos;
   if (!ReadDigits(text, &pos, 2, &p.minute)) return std::nullopt;
-  if (pos < text.size() && (colon ? text[pos] == ':' : IsDigit(text[pos]))) {
+  if (pos < text.size() && (colon ? text[pos] == ':' : IsAsciiDigit(text[pos]))) {
     if (colon) ++pos;
     if (!ReadDigits(text, &pos, 2, &p.second)) return std::nullopt;
   }
   if (pos < text.size() && (text[pos] == '.' || text[pos] == ',')) {
     ++pos;
     std::size_t digits = 0;
-    while (pos < text.size() && IsDigit(text[pos])) ++pos, ++digits;
+    while (pos < text.size() && IsAsciiDigit(text[pos])) ++pos, ++digits;
     if (digits == 0) return std::nullopt;
   }
   if (!ParseIsoZone(text, pos, &p.offset_minutes)) return std::nullopt;
@@ -147,28 +137,30 @@ constexpr std::array<std::string_view, 7> kWeekdays = {
 
 int MonthFromWord(std::string_view word) {
   for (std::size_t i = 0; i < 12; ++i) {
-    if (EqualsLower(word, kMonths[i]) || EqualsLower(word, kMonthNames[i])) {
+    if (EqualsIgnoreCase(word, kMonths[i]) || EqualsIgnoreCase(word, kMonthNames[i])) {
       return static_cast<int>(i) + 1;
     }
   }
-  if (EqualsLower(word, "sept")) return 9;
+  if (EqualsIgnoreCase(word, "sept")) return 9;
   return -1;
 }
 
 bool IsWeekday(std::string_view word) {
   for (std::string_view day : kWeekdays) {
-    if (EqualsLower(word, day) || (word.size() == 3 && EqualsLower(word, day.substr(0, 3)))) {
+    if (EqualsIgnoreCase(word, day) ||
+        (word.size() == 3 && EqualsIgnoreCase(word, day.substr(0, 3)))) {
       return true;
     }
   }
-  return EqualsLower(word, "tues") || EqualsLower(word, "thur") || EqualsLower(word, "thurs");
+  return EqualsIgnoreCase(word, "tues") || EqualsIgnoreCase(word, "thur") ||
+         EqualsIgnoreCase(word, "thurs");
 }
 
 // Named zone, or an RFC 822 military letter (A..M west? RFC 822 says A=-1
 // through M=-12 and N=+1 through Y=+12; J is unused).
 bool ZoneFromWord(std::string_view word, int* offset_minutes) {
   for (const ZoneName& zone : kZones) {
-    if (EqualsLower(word, zone.name)) {
+    if (EqualsIgnoreCase(word, zone.name)) {
       *offset_minutes = zone.offset_minutes;
       return true;
     }
@@ -196,7 +188,7 @@ bool ParseClock(std::string_view token, DateParts* p) {
   while (i < token.size() && count < 3) {
     int value = 0;
     std::size_t digits = 0;
-    while (i < token.size() && IsDigit(token[i]) && digits < 3) {
+    while (i < token.size() && IsAsciiDigit(token[i]) && digits < 3) {
       value = value * 10 + (token[i] - '0');
       ++i, ++digits;
     }
@@ -212,7 +204,7 @@ bool ParseClock(std::string_view token, DateParts* p) {
   if (i < token.size()) {  // fractional seconds
     if (token[i] != '.' || count != 3) return false;
     for (++i; i < token.size(); ++i) {
-      if (!IsDigit(token[i])) return false;
+      if (!IsAsciiDigit(token[i])) return false;
     }
   }
   p->hour = parts[0];
@@ -275,21 +267,21 @@ std::optional<Timestamp> ParseRfc822(std::string_view text) {
   while (i < text.size()) {
     char c = text[i];
     std::size_t start = i;
-    if (IsAlpha(c)) {
-      while (i < text.size() && IsAlpha(text[i])) ++i;
+    if (IsAsciiAlpha(c)) {
+      while (i < text.size() && IsAsciiAlpha(text[i])) ++i;
       std::string_view word = text.substr(start, i - start);
       int month = MonthFromWord(word);
       if (month > 0 && p.month < 0) {
         p.month = month;
       } else if (IsWeekday(word)) {
         // Ignored: it is often wrong, and the date says which day it was.
-      } else if (EqualsLower(word, "am") || EqualsLower(word, "pm")) {
-        (EqualsLower(word, "pm") ? pm : am) = true;
+      } else if (EqualsIgnoreCase(word, "am") || EqualsIgnoreCase(word, "pm")) {
+        (EqualsIgnoreCase(word, "pm") ? pm : am) = true;
       } else if (!ZoneFromWord(word, &p.offset_minutes)) {
         return std::nullopt;
       }
-    } else if (IsDigit(c)) {
-      while (i < text.size() && (IsDigit(text[i]) || text[i] == ':' || text[i] == '.')) ++i;
+    } else if (IsAsciiDigit(c)) {
+      while (i < text.size() && (IsAsciiDigit(text[i]) || text[i] == ':' || text[i] == '.')) ++i;
       std::string_view token = text.substr(start, i - start);
       if (token.find(':') != std::string_view::npos) {
         if (have_time || !ParseClock(token, &p)) return std::nullopt;
@@ -300,9 +292,10 @@ std::optional<Timestamp> ParseRfc822(std::string_view text) {
           return std::nullopt;
         }
       }
-    } else if ((c == '+' || c == '-') && have_time && i + 1 < text.size() && IsDigit(text[i + 1])) {
+    } else if ((c == '+' || c == '-') && have_time && i + 1 < text.size() &&
+               IsAsciiDigit(text[i + 1])) {
       ++i;
-      while (i < text.size() && (IsDigit(text[i]) || text[i] == ':')) ++i;
+      while (i < text.size() && (IsAsciiDigit(text[i]) || text[i] == ':')) ++i;
       if (!ParseOffset(text.substr(start, i - start), &p.offset_minutes)) return std::nullopt;
     } else if (c == ' ' || c == ',' || c == '-' || c == '/' || c == '.' || c == '\t' || c == '(' ||
                c == ')') {
@@ -331,8 +324,8 @@ std::optional<Timestamp> ParseFeedDate(std::string_view text) {
     text.remove_suffix(1);
   }
   if (text.empty() || text.size() > 100) return std::nullopt;
-  if (text.size() >= 8 && IsDigit(text[0]) && IsDigit(text[1]) && IsDigit(text[2]) &&
-      IsDigit(text[3]) && (text[4] == '-' || IsDigit(text[4]))) {
+  if (text.size() >= 8 && IsAsciiDigit(text[0]) && IsAsciiDigit(text[1]) && IsAsciiDigit(text[2]) &&
+      IsAsciiDigit(text[3]) && (text[4] == '-' || IsAsciiDigit(text[4]))) {
     if (auto iso = ParseIso(text)) return iso;
   }
   return ParseRfc822(text);

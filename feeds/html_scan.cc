@@ -34,8 +34,6 @@ constexpr std::array<unsigned char, 256> kClasses = MakeClasses();
 
 bool Is(char c, unsigned char cls) { return (kClasses[static_cast<unsigned char>(c)] & cls) != 0; }
 
-bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
 // Whether the '<' at `pos` opens markup (tag open state): "<!", "<?", "<"
 // and a letter, or "</" with something after it. Otherwise it is text.
 // (Forced inline: it runs for every '<', and GCC 12 kept it out of line.)

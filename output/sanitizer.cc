@@ -31,15 +31,6 @@ bool In(std::string_view name, std::initializer_list<std::string_view> set) {
   return std::find(set.begin(), set.end(), name) != set.end();
 }
 
-std::string LowerAscii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = AsciiLower(c);
-  return out;
-}
-
-bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
-
 bool IsVoid(std::string_view tag) {
   return In(tag,
             {"area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta",
@@ -165,11 +156,11 @@ std::string SchemeOf(std::string_view stripped) {
     char c = stripped[i];
     if (!(IsAsciiAlpha(c) || IsAsciiDigit(c) || c == '+' || c == '-' || c == '.')) return "";
   }
-  return LowerAscii(stripped.substr(0, colon));
+  return ToLowerAscii(stripped.substr(0, colon));
 }
 
 bool IsSafeDataImage(std::string_view stripped) {
-  std::string lower = LowerAscii(stripped.substr(0, std::min<std::size_t>(stripped.size(), 20)));
+  std::string lower = ToLowerAscii(stripped.substr(0, std::min<std::size_t>(stripped.size(), 20)));
   for (std::string_view prefix :
        {"data:image/png", "data:image/gif", "data:image/jpeg", "data:image/webp"}) {
     if (lower.starts_with(prefix)) return true;
@@ -190,7 +181,7 @@ std::string_view TruncateDeepNesting(std::string_view html, bool& truncated) {
     if (!IsAsciiAlpha(html[i + 1])) continue;
     std::size_t end = i + 1;
     while (end < html.size() && (IsAsciiAlpha(html[end]) || IsAsciiDigit(html[end]))) ++end;
-    std::string name = LowerAscii(html.substr(i + 1, end - i - 1));
+    std::string name = ToLowerAscii(html.substr(i + 1, end - i - 1));
     if (IsVoid(name) ||
         In(name, {"p", "li", "dt", "dd", "tr", "td", "th", "option", "tbody", "thead"})) {
       continue;
@@ -251,7 +242,7 @@ std::string Sanitizer::TagName(const GumboNode* node) const {
   GumboStringPiece piece = element.original_tag;
   if (piece.data == nullptr || piece.length == 0) return "";
   gumbo_tag_from_original_text(&piece);
-  return LowerAscii(std::string_view(piece.data, piece.length));
+  return ToLowerAscii(std::string_view(piece.data, piece.length));
 }
 
 Verdict Sanitizer::Judge(const GumboNode* node, const std::string& name, int depth) {
@@ -316,7 +307,7 @@ std::optional<std::string> Sanitizer::FilterSrcset(std::string_view value) {
 
 std::optional<std::string> Sanitizer::FilterAttribute(const std::string& tag, std::string_view name,
                                                       std::string_view value) {
-  if (!IsValidAttributeName(name) || LowerAscii(name).starts_with("on")) return std::nullopt;
+  if (!IsValidAttributeName(name) || ToLowerAscii(name).starts_with("on")) return std::nullopt;
   if (strict_) {
     if (!StrictAllowsAttribute(tag, name)) return std::nullopt;
     if (IsUrlAttribute(name)) return FilterUrl(tag, name, value);
@@ -324,7 +315,7 @@ std::optional<std::string> Sanitizer::FilterAttribute(const std::string& tag, st
   }
   if (IsUrlAttribute(name)) return FilterUrl(tag, name, value);
   if (name == "srcset" || name == "imagesrcset") return FilterSrcset(value);
-  std::string stripped = LowerAscii(StripForScheme(value));
+  std::string stripped = ToLowerAscii(StripForScheme(value));
   if (stripped.starts_with("javascript:") || stripped.starts_with("vbscript:")) {
     return std::nullopt;
   }

@@ -21,12 +21,6 @@ constexpr std::array<std::string_view, 27> kTrackingParameters = {
     "scm",    "spm_id_from", "vero_id", "oly_enc_id", "oly_anon_id", "wt.mc_id", "wt_mc_id",
     "ncid",   "cmpid",       "icid",    "s_cid",      "_ga",         "ref_src"};
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), AsciiLower);
-  return out;
-}
-
 struct UrlDeleter {
   void operator()(CURLU* url) const { curl_url_cleanup(url); }
 };
@@ -44,10 +38,10 @@ std::optional<std::string> GetPart(CURLU* url, CURLUPart part, unsigned int flag
 }
 
 bool IsTracking(std::string_view name, const std::vector<std::string>& extra) {
-  const std::string lower = Lower(name);
+  const std::string lower = ToLowerAscii(name);
   if (IsTrackingParameter(lower)) return true;
   return std::any_of(extra.begin(), extra.end(),
-                     [&lower](const std::string& e) { return Lower(e) == lower; });
+                     [&lower](const std::string& e) { return ToLowerAscii(e) == lower; });
 }
 
 // The query without tracking parameters, its parameters sorted.
@@ -72,7 +66,7 @@ std::string CleanQuery(std::string_view query, const std::vector<std::string>& e
 }  // namespace
 
 bool IsTrackingParameter(std::string_view name) {
-  const std::string lower = Lower(name);
+  const std::string lower = ToLowerAscii(name);
   if (lower.rfind("utm_", 0) == 0) return true;
   return std::find(kTrackingParameters.begin(), kTrackingParameters.end(), lower) !=
          kTrackingParameters.end();
@@ -89,7 +83,7 @@ std::string CanonicalUrl(std::string_view url,
     return input;
   }
   if (auto host = GetPart(u, CURLUPART_HOST)) {
-    curl_url_set(u, CURLUPART_HOST, Lower(*host).c_str(), 0);
+    curl_url_set(u, CURLUPART_HOST, ToLowerAscii(*host).c_str(), 0);
   }
   // With CURLU_NO_DEFAULT_PORT curl reports no port when it is the scheme's default.
   if (GetPart(u, CURLUPART_PORT) && !GetPart(u, CURLUPART_PORT, CURLU_NO_DEFAULT_PORT)) {
