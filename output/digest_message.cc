@@ -274,75 +274,74 @@ Result<std::string> LoadDigestTemplate(const std::string& path) {
 
 namespace {
 
-Result<DigestMessage> RenderOnce(const DigestInput& input) {
-  const date::time_zone* zone = nullptr;
-  try {
-    zone = date::locate_zone(input.timezone);
-  } catch (const std::exception& e) {
-    return Error{ErrorCode::kInvalidArgument, "unknown time zone \"" + input.timezone + "\"",
-                 "digest " + input.name};
-  }
-  const LocalTime local{zone};
-
-  Result<mime::Address> from = mime::ParseAddress(input.from);
-  if (!from)
-    return Error{from.error().code, from.error().message, "digest " + input.name + ": from"};
+struct Addresses {
+  mime::Address from;
   std::vector<mime::Address> to;
+};
+
+Result<Addresses> ParseAddresses(const DigestInput& input) {
+  Result<mime::Address> from = mime::ParseAddress(input.from);
+  if (!from) {
+    return Error{from.error().code, from.error().message, "digest " + input.name + ": from"};
+  }
+  Addresses addresses{*from, {}};
   for (const std::string& recipient : input.to) {
     Result<mime::Address> address = mime::ParseAddress(recipient);
     if (!address) {
       return Error{address.error().code, address.error().message + ": " + recipient,
                    "digest " + input.name + ": to"};
     }
-    to.push_back(*address);
+    addresses.to.push_back(*address);
   }
-  if (to.empty())
+  if (addresses.to.empty()) {
     return Error{ErrorCode::kInvalidArgument, "no recipients", "digest " + input.name};
+  }
+  return addresses;
+}
 
+// The subject template with {{date}}, {{count}} and {{name}}, made safe as
+// a header value.
+Result<std::string> RenderSubject(const DigestInput& input, const LocalTime& local) {
   std::size_t total_items = 0;
   for (const auto& folder : input.folders) {
     for (const auto& feed : folder.feeds) total_items += feed.items.size();
   }
-  data subject_values;
-  subject_values.set("date", local.Format("%Y-%m-%d", input.now));
-  subject_values.set("count", std::to_string(total_items));
-  subject_values.set("name", input.name);
-  Result<std::string> subject_raw = RenderTemplate(input.subject_template, subject_values, false,
-                                                   "digest " + input.name + ": subject");
-  if (!subject_raw) return subject_raw.error();
-  const std::string subject = mime::SanitizeHeaderValue(*subject_raw);
+  data values;
+  values.set("date", local.Format("%Y-%m-%d", input.now));
+  values.set("count", std::to_string(total_items));
+  values.set("name", input.name);
+  Result<std::string> raw =
+      RenderTemplate(input.subject_template, values, false, "digest " + input.name + ": subject");
+  if (!raw) return raw.error();
+  return mime::SanitizeHeaderValue(*raw);
+}
 
-  Views views = BuildViews(input, local, subject);
-  Result<std::string> html = RenderTemplate(
-      input.html_template.empty() ? DefaultDigestHtmlTemplate() : input.html_template, views.html,
-      true, "digest " + input.name + ": HTML template");
-  if (!html) return html.error();
-  Result<std::string> text = RenderTemplate(
-      input.text_template.empty() ? DefaultDigestTextTemplate() : input.text_template, views.text,
-      false, "digest " + input.name + ": text template");
-  if (!text) return text.error();
-  // Mustache leaves the lines of false sections empty; keep at most one
-  // blank line in a row so the text reads as paragraphs.
-  std::string text_body;
-  for (char c : *text) {
-    if (c == '\n' && text_body.ends_with("\n\n")) continue;
-    text_body += c;
+// Mustache leaves the lines of false sections empty; keep at most one
+// blank line in a row so the text reads as paragraphs.
+std::string SqueezeBlankLines(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n' && out.ends_with("\n\n")) continue;
+    out += c;
   }
+  return out;
+}
 
-  DigestMessage message;
-  const std::string domain = from->addr_spec.substr(from->addr_spec.rfind('@') + 1);
+// The headers and the multipart/alternative body around the two parts.
+void Assemble(const DigestInput& input, const LocalTime& local, const Addresses& addresses,
+              const std::string& text, const std::string& html, DigestMessage& message) {
+  const std::string domain =
+      addresses.from.addr_spec.substr(addresses.from.addr_spec.rfind('@') + 1);
   message.message_id = DigestMessageId(input.name, input.run_key, domain);
-  message.subject = subject;
-  message.item_count = views.shown;
   // The boundary is derived from the Message-ID so a resend is byte-identical;
   // "=_" cannot occur in quoted-printable text.
   const std::string boundary =
       "=_tributary_" + Hex(Fnv1a64(message.message_id, kFnv1a64LegacyBasis));
 
   std::string& out = message.bytes;
-  out += mime::AddressHeader("From", {*from});
-  out += mime::AddressHeader("To", to);
-  out += mime::Header("Subject", subject);
+  out += mime::AddressHeader("From", {addresses.from});
+  out += mime::AddressHeader("To", addresses.to);
+  out += mime::Header("Subject", message.subject);
   out += "Date: " + local.Format("%a, %d %b %Y %H:%M:%S %z", input.now) + "\r\n";
   out += "Message-ID: " + message.message_id + "\r\n";
   out += mime::Header("List-Id", "<" + Hex(Fnv1a64(input.name, kFnv1a64LegacyBasis)).substr(0, 12) +
@@ -352,7 +351,37 @@ Result<DigestMessage> RenderOnce(const DigestInput& input) {
   out += "MIME-Version: 1.0\r\n";
   out += "Content-Type: multipart/alternative;\r\n boundary=\"" + boundary + "\"\r\n";
   out += "\r\n";
-  out += mime::MultipartAlternativeBody(boundary, {{"plain", text_body}, {"html", *html}});
+  out += mime::MultipartAlternativeBody(boundary, {{"plain", text}, {"html", html}});
+}
+
+Result<DigestMessage> RenderOnce(const DigestInput& input) {
+  const date::time_zone* zone = nullptr;
+  try {
+    zone = date::locate_zone(input.timezone);
+  } catch (const std::exception& e) {
+    return Error{ErrorCode::kInvalidArgument, "unknown time zone \"" + input.timezone + "\"",
+                 "digest " + input.name};
+  }
+  const LocalTime local{zone};
+  Result<Addresses> addresses = ParseAddresses(input);
+  if (!addresses) return addresses.error();
+  Result<std::string> subject = RenderSubject(input, local);
+  if (!subject) return subject.error();
+
+  Views views = BuildViews(input, local, *subject);
+  Result<std::string> html = RenderTemplate(
+      input.html_template.empty() ? DefaultDigestHtmlTemplate() : input.html_template, views.html,
+      true, "digest " + input.name + ": HTML template");
+  if (!html) return html.error();
+  Result<std::string> text = RenderTemplate(
+      input.text_template.empty() ? DefaultDigestTextTemplate() : input.text_template, views.text,
+      false, "digest " + input.name + ": text template");
+  if (!text) return text.error();
+
+  DigestMessage message;
+  message.subject = *subject;
+  message.item_count = views.shown;
+  Assemble(input, local, *addresses, SqueezeBlankLines(*text), *html, message);
   return message;
 }
 
