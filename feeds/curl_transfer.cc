@@ -457,26 +457,19 @@ FetchResult CurlTransfer::Finish(CURLcode code, Timestamp now) {
   return result;
 }
 
-void CurlTransfer::ClassifyCurlError(CURLcode code, FetchResult& result) const {
-  const std::string detail = curl_error_[0] ? curl_error_ : curl_easy_strerror(code);
+namespace {
+
+// The class of a libcurl failure; a scheme refused after a redirect is the
+// redirect's fault, not the configured URL's.
+FetchError FetchErrorOf(CURLcode code, bool redirected) {
   switch (code) {
     case CURLE_OPERATION_TIMEDOUT:
-      result.error = FetchError::kTimeout;
-      result.error_message = "timed out (" + detail +
-                             "); the server is too slow or unreachable. It is retried with "
-                             "back-off; raise the feed's timeouts if it is always this slow";
-      return;
+      return FetchError::kTimeout;
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
-      result.error = FetchError::kDns;
-      result.error_message =
-          "could not resolve the host name (" + detail + "); check the URL and the DNS setup";
-      return;
+      return FetchError::kDns;
     case CURLE_COULDNT_CONNECT:
-      result.error = FetchError::kConnect;
-      result.error_message =
-          "could not connect (" + detail + "); the server is down or a firewall blocks it";
-      return;
+      return FetchError::kConnect;
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_SSL_CERTPROBLEM:
@@ -488,20 +481,11 @@ void CurlTransfer::ClassifyCurlError(CURLcode code, FetchResult& result) const {
     case CURLE_SSL_CRL_BADFILE:
     case CURLE_SSL_ENGINE_INITFAILED:
     case CURLE_USE_SSL_FAILED:
-      result.error = FetchError::kTls;
-      result.error_message =
-          "TLS failed (" + detail + "); if the server uses a private CA, set the feed's ca_file";
-      return;
+      return FetchError::kTls;
     case CURLE_TOO_MANY_REDIRECTS:
-      result.error = FetchError::kTooManyRedirects;
-      result.error_message = "more than " + std::to_string(request_.limits.max_redirects) +
-                             " redirects (a loop?); configure the feed's final URL";
-      return;
+      return FetchError::kTooManyRedirects;
     case CURLE_UNSUPPORTED_PROTOCOL:
-      result.error =
-          redirects_ > 0 ? FetchError::kRedirectSchemeDenied : FetchError::kInvalidRequest;
-      result.error_message = "scheme not allowed (" + detail + "); only http and https";
-      return;
+      return redirected ? FetchError::kRedirectSchemeDenied : FetchError::kInvalidRequest;
     case CURLE_PARTIAL_FILE:
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
@@ -509,18 +493,52 @@ void CurlTransfer::ClassifyCurlError(CURLcode code, FetchResult& result) const {
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
     case CURLE_BAD_CONTENT_ENCODING:
-      result.error = FetchError::kTransferPartial;
+      return FetchError::kTransferPartial;
+    default:
+      return FetchError::kIo;
+  }
+}
+
+}  // namespace
+
+void CurlTransfer::ClassifyCurlError(CURLcode code, FetchResult& result) const {
+  const std::string detail = curl_error_[0] ? curl_error_ : curl_easy_strerror(code);
+  result.error = FetchErrorOf(code, redirects_ > 0);
+  switch (result.error) {
+    case FetchError::kTimeout:
+      result.error_message = "timed out (" + detail +
+                             "); the server is too slow or unreachable. It is retried with "
+                             "back-off; raise the feed's timeouts if it is always this slow";
+      return;
+    case FetchError::kDns:
+      result.error_message =
+          "could not resolve the host name (" + detail + "); check the URL and the DNS setup";
+      return;
+    case FetchError::kConnect:
+      result.error_message =
+          "could not connect (" + detail + "); the server is down or a firewall blocks it";
+      return;
+    case FetchError::kTls:
+      result.error_message =
+          "TLS failed (" + detail + "); if the server uses a private CA, set the feed's ca_file";
+      return;
+    case FetchError::kTooManyRedirects:
+      result.error_message = "more than " + std::to_string(request_.limits.max_redirects) +
+                             " redirects (a loop?); configure the feed's final URL";
+      return;
+    case FetchError::kRedirectSchemeDenied:
+    case FetchError::kInvalidRequest:
+      result.error_message = "scheme not allowed (" + detail + "); only http and https";
+      return;
+    case FetchError::kTransferPartial:
       result.error_message = "the transfer broke off after " + std::to_string(body_bytes_) +
                              " bytes (" + detail + "); usually transient, retried with back-off";
       return;
-    case CURLE_FILE_COULDNT_READ_FILE:
-      result.error = FetchError::kIo;
-      result.error_message =
-          "cannot read the local file (" + detail + "); check the path and permissions";
-      return;
     default:
-      result.error = FetchError::kIo;
-      result.error_message = "fetch failed (" + detail + ")";
+      result.error_message =
+          code == CURLE_FILE_COULDNT_READ_FILE
+              ? "cannot read the local file (" + detail + "); check the path and permissions"
+              : "fetch failed (" + detail + ")";
       return;
   }
 }
