@@ -17,6 +17,12 @@ void Sample(std::string* out, std::string_view name, std::string_view labels, do
   out->append(" ").append(number).append("\n");
 }
 
+void Single(std::string* out, std::string_view name, std::string_view type, std::string_view help,
+            double value) {
+  Family(out, name, type, help);
+  Sample(out, name, "", value);
+}
+
 std::string EscapeLabel(std::string_view value) {
   std::string out;
   for (char c : value) {

@@ -13,6 +13,9 @@ void Family(std::string* out, std::string_view name, std::string_view type, std:
 // "name{labels} value"; `labels` without the braces (`code="2xx"`), empty
 // for none. Integers up to 2^53 print exactly.
 void Sample(std::string* out, std::string_view name, std::string_view labels, double value);
+// A family of one unlabelled sample: Family() then Sample(name, "", value).
+void Single(std::string* out, std::string_view name, std::string_view type, std::string_view help,
+            double value);
 // A label value with backslash, double quote and newline escaped.
 std::string EscapeLabel(std::string_view value);
 

@@ -8,6 +8,7 @@ namespace tributary::daemon {
 using prometheus::EscapeLabel;
 using prometheus::Family;
 using prometheus::Sample;
+using prometheus::Single;
 
 void Metrics::RecordFetch(const std::string& result, const std::string& error_class,
                           long http_status, std::chrono::milliseconds duration,
@@ -47,6 +48,33 @@ void Metrics::RecordClaims(std::size_t asked, std::size_t granted, std::size_t t
 }
 
 void Metrics::AppendPrometheus(const Gauges& gauges, std::string* out) const {
+  AppendFetches(out);
+  Single(out, "tributary_items_new_total", "counter", "Items stored for the first time.",
+         static_cast<double>(items_new_));
+  Single(out, "tributary_items_updated_total", "counter", "Stored items edited by their feed.",
+         static_cast<double>(items_updated_));
+  Family(out, "tributary_digests_total", "counter", "Digest deliveries by result.");
+  Sample(out, "tributary_digests_total", "result=\"sent\"", static_cast<double>(digests_sent_));
+  Sample(out, "tributary_digests_total", "result=\"failed\"", static_cast<double>(digests_failed_));
+  Single(out, "tributary_feeds", "gauge", "Configured feeds.", static_cast<double>(gauges.feeds));
+  Single(out, "tributary_feeds_in_error", "gauge", "Feeds whose last fetch failed.",
+         static_cast<double>(gauges.feeds_in_error));
+  Single(out, "tributary_items", "gauge", "Stored items.", static_cast<double>(gauges.items));
+  Single(out, "tributary_database_bytes", "gauge", "Size of the database file.",
+         static_cast<double>(gauges.database_bytes));
+  Single(out, "tributary_database_wal_bytes", "gauge", "Size of the write-ahead log.",
+         static_cast<double>(gauges.wal_bytes));
+  Single(out, "tributary_transfers_in_flight", "gauge", "Fetches in progress.",
+         static_cast<double>(gauges.transfers_in_flight));
+  Single(out, "tributary_loop_lag_seconds", "gauge",
+         "How late the event loop ran its last probe timer.", loop_lag_seconds_);
+  Single(out, "tributary_loop_lag_max_seconds", "gauge", "The largest loop lag seen.",
+         loop_lag_max_seconds_);
+  if (!cluster_node_.empty()) AppendCluster(gauges, out);
+}
+
+// Fetches by result and status, their latency histogram and bytes.
+void Metrics::AppendFetches(std::string* out) const {
   Family(out, "tributary_fetches_total", "counter", "Feed fetches by result and error class.");
   for (const auto& [key, count] : fetches_) {
     Sample(
@@ -70,56 +98,34 @@ void Metrics::AppendPrometheus(const Gauges& gauges, std::string* out) const {
          static_cast<double>(latency_count_));
   Sample(out, "tributary_fetch_duration_seconds_sum", "", latency_sum_);
   Sample(out, "tributary_fetch_duration_seconds_count", "", static_cast<double>(latency_count_));
-  Family(out, "tributary_fetch_bytes_total", "counter", "Decoded bytes received from feeds.");
-  Sample(out, "tributary_fetch_bytes_total", "", static_cast<double>(bytes_));
-  Family(out, "tributary_items_new_total", "counter", "Items stored for the first time.");
-  Sample(out, "tributary_items_new_total", "", static_cast<double>(items_new_));
-  Family(out, "tributary_items_updated_total", "counter", "Stored items edited by their feed.");
-  Sample(out, "tributary_items_updated_total", "", static_cast<double>(items_updated_));
-  Family(out, "tributary_digests_total", "counter", "Digest deliveries by result.");
-  Sample(out, "tributary_digests_total", "result=\"sent\"", static_cast<double>(digests_sent_));
-  Sample(out, "tributary_digests_total", "result=\"failed\"", static_cast<double>(digests_failed_));
-  Family(out, "tributary_feeds", "gauge", "Configured feeds.");
-  Sample(out, "tributary_feeds", "", static_cast<double>(gauges.feeds));
-  Family(out, "tributary_feeds_in_error", "gauge", "Feeds whose last fetch failed.");
-  Sample(out, "tributary_feeds_in_error", "", static_cast<double>(gauges.feeds_in_error));
-  Family(out, "tributary_items", "gauge", "Stored items.");
-  Sample(out, "tributary_items", "", static_cast<double>(gauges.items));
-  Family(out, "tributary_database_bytes", "gauge", "Size of the database file.");
-  Sample(out, "tributary_database_bytes", "", static_cast<double>(gauges.database_bytes));
-  Family(out, "tributary_database_wal_bytes", "gauge", "Size of the write-ahead log.");
-  Sample(out, "tributary_database_wal_bytes", "", static_cast<double>(gauges.wal_bytes));
-  Family(out, "tributary_transfers_in_flight", "gauge", "Fetches in progress.");
-  Sample(out, "tributary_transfers_in_flight", "", static_cast<double>(gauges.transfers_in_flight));
-  Family(out, "tributary_loop_lag_seconds", "gauge",
-         "How late the event loop ran its last probe timer.");
-  Sample(out, "tributary_loop_lag_seconds", "", loop_lag_seconds_);
-  Family(out, "tributary_loop_lag_max_seconds", "gauge", "The largest loop lag seen.");
-  Sample(out, "tributary_loop_lag_max_seconds", "", loop_lag_max_seconds_);
-  if (cluster_node_.empty()) return;
+  Single(out, "tributary_fetch_bytes_total", "counter", "Decoded bytes received from feeds.",
+         static_cast<double>(bytes_));
+}
+
+void Metrics::AppendCluster(const Gauges& gauges, std::string* out) const {
   Family(out, "tributary_cluster_node_info", "gauge",
          "This node's cluster.node, and whether it writes the output files.");
   Sample(
       out, "tributary_cluster_node_info",
       "node=\"" + EscapeLabel(cluster_node_) + "\",writer=\"" + (writer_ ? "true" : "false") + "\"",
       1);
-  Family(out, "tributary_cluster_leases_held", "gauge", "Feeds this node holds a lease on.");
-  Sample(out, "tributary_cluster_leases_held", "", static_cast<double>(gauges.transfers_in_flight));
+  Single(out, "tributary_cluster_leases_held", "gauge", "Feeds this node holds a lease on.",
+         static_cast<double>(gauges.transfers_in_flight));
   Family(out, "tributary_cluster_claims_total", "counter",
          "Due feeds this node asked to fetch, by answer.");
   Sample(out, "tributary_cluster_claims_total", "result=\"granted\"",
          static_cast<double>(claims_granted_));
   Sample(out, "tributary_cluster_claims_total", "result=\"refused\"",
          static_cast<double>(claims_refused_));
-  Family(out, "tributary_cluster_lease_takeovers_total", "counter",
-         "Feeds claimed after another node's lease on them ran out.");
-  Sample(out, "tributary_cluster_lease_takeovers_total", "", static_cast<double>(lease_takeovers_));
+  Single(out, "tributary_cluster_lease_takeovers_total", "counter",
+         "Feeds claimed after another node's lease on them ran out.",
+         static_cast<double>(lease_takeovers_));
   Family(out, "tributary_cluster_claim_seconds", "summary",
          "Round trip of the claim statement to the database.");
   Sample(out, "tributary_cluster_claim_seconds_sum", "", claim_seconds_);
   Sample(out, "tributary_cluster_claim_seconds_count", "", static_cast<double>(claim_statements_));
-  Family(out, "tributary_cluster_claim_max_seconds", "gauge", "The slowest claim statement seen.");
-  Sample(out, "tributary_cluster_claim_max_seconds", "", claim_max_seconds_);
+  Single(out, "tributary_cluster_claim_max_seconds", "gauge", "The slowest claim statement seen.",
+         claim_max_seconds_);
 }
 
 LoopLagProbe::LoopLagProbe(asio::io_context& io, Metrics& metrics, std::chrono::milliseconds period)

@@ -49,6 +49,9 @@ class Metrics {
                                                              2.5,  5,   10,   30,  60};
 
  private:
+  void AppendFetches(std::string* out) const;
+  void AppendCluster(const Gauges& gauges, std::string* out) const;
+
   std::map<std::pair<std::string, std::string>, std::uint64_t> fetches_;  // result, class
   std::map<long, std::uint64_t> statuses_;
   std::array<std::uint64_t, kLatencyBuckets.size()> latency_buckets_{};
