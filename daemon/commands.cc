@@ -126,6 +126,73 @@ int ParseCommand(const std::string& file, bool json, const std::string& url,
   return kExitOk;
 }
 
+namespace {
+
+// check-config --connect: whether the database answers and what its schema
+// is; a schema newer than this program fails.
+Result<void> ReportDatabase(const config::Config& config) {
+  auto probe = storage::ProbeStore(config.storage.Location());
+  if (!probe) return probe.error();
+  std::cout << "database: " << probe->backend;
+  if (!probe->server.empty()) std::cout << " " << probe->server << " answers";
+  std::cout << "; ";
+  if (!probe->exists || probe->schema_version == 0) {
+    std::cout << "no schema yet, version " << probe->latest_version << " is created at start\n";
+  } else if (probe->schema_version == probe->latest_version) {
+    std::cout << "schema version " << probe->schema_version << ", current\n";
+  } else if (probe->schema_version < probe->latest_version) {
+    std::cout << "schema version " << probe->schema_version << ", upgraded to "
+              << probe->latest_version << " at start\n";
+  } else {
+    std::cout << "schema version " << probe->schema_version << "\n";
+    return Error{ErrorCode::kStorage,
+                 "the database's schema (version " + std::to_string(probe->schema_version) +
+                     ") is newer than this program's (" + std::to_string(probe->latest_version) +
+                     "): upgrade tributary",
+                 log::CensorUrl(config.storage.Location())};
+  }
+  return Ok();
+}
+
+void PrintFeeds(const config::Config& config) {
+  std::cout << "feeds (" << config.feeds.size() << "):\n";
+  for (const auto& feed : config.feeds) {
+    auto interval = feed.interval.value_or(config.fetch.interval);
+    std::cout << "  " << config::FeedDisplayName(feed) << "  every " << interval.count() << " s";
+    if (!feed.categories.empty()) {
+      std::cout << "  [";
+      for (std::size_t i = 0; i < feed.categories.size(); ++i) {
+        std::cout << (i ? "/" : "") << feed.categories[i];
+      }
+      std::cout << "]";
+    }
+    std::cout << "\n    " << log::CensorUrl(feed.url) << "\n";
+  }
+}
+
+void PrintOutputsAndDigests(const config::Config& config) {
+  std::cout << "outputs (" << config.outputs.size() << "):\n";
+  for (const auto& output : config.outputs) {
+    std::cout << "  " << output.type;
+    if (output.type == "feed") std::cout << " " << output.format;
+    if (!output.path.empty()) std::cout << " -> " << output.path;
+    if (!output.dir.empty())
+      std::cout << " -> " << output.dir << "/ (" << output.template_name << ")";
+    if (!output.url_path.empty()) std::cout << " served at " << output.url_path;
+    std::cout << "\n";
+  }
+  std::cout << "server: "
+            << (config.server.enabled ? "http://" + config.server.listen : std::string("off"))
+            << "\n";
+  std::cout << "digests (" << config.digests.size() << "):\n";
+  for (const auto& digest : config.digests) {
+    std::cout << "  " << digest.name << ": " << digest.schedule << " " << digest.timezone << " -> "
+              << digest.delivery << "\n";
+  }
+}
+
+}  // namespace
+
 int CheckConfigCommand(const std::string& config_path, bool connect) {
   auto config = config::LoadConfig(config_path);
   if (!config) return Fail(config.error());
@@ -141,58 +208,10 @@ int CheckConfigCommand(const std::string& config_path, bool connect) {
               << ", lease " << config->cluster.lease.count() << " s\n";
   }
   if (connect) {
-    auto probe = storage::ProbeStore(config->storage.Location());
-    if (!probe) return Fail(probe.error());
-    std::cout << "database: " << probe->backend;
-    if (!probe->server.empty()) std::cout << " " << probe->server << " answers";
-    std::cout << "; ";
-    if (!probe->exists || probe->schema_version == 0) {
-      std::cout << "no schema yet, version " << probe->latest_version << " is created at start\n";
-    } else if (probe->schema_version == probe->latest_version) {
-      std::cout << "schema version " << probe->schema_version << ", current\n";
-    } else if (probe->schema_version < probe->latest_version) {
-      std::cout << "schema version " << probe->schema_version << ", upgraded to "
-                << probe->latest_version << " at start\n";
-    } else {
-      std::cout << "schema version " << probe->schema_version << "\n";
-      return Fail(Error{ErrorCode::kStorage,
-                        "the database's schema (version " + std::to_string(probe->schema_version) +
-                            ") is newer than this program's (" +
-                            std::to_string(probe->latest_version) + "): upgrade tributary",
-                        log::CensorUrl(config->storage.Location())});
-    }
+    if (auto reported = ReportDatabase(*config); !reported) return Fail(reported.error());
   }
-  std::cout << "feeds (" << config->feeds.size() << "):\n";
-  for (const auto& feed : config->feeds) {
-    auto interval = feed.interval.value_or(config->fetch.interval);
-    std::cout << "  " << config::FeedDisplayName(feed) << "  every " << interval.count() << " s";
-    if (!feed.categories.empty()) {
-      std::cout << "  [";
-      for (std::size_t i = 0; i < feed.categories.size(); ++i) {
-        std::cout << (i ? "/" : "") << feed.categories[i];
-      }
-      std::cout << "]";
-    }
-    std::cout << "\n    " << log::CensorUrl(feed.url) << "\n";
-  }
-  std::cout << "outputs (" << config->outputs.size() << "):\n";
-  for (const auto& output : config->outputs) {
-    std::cout << "  " << output.type;
-    if (output.type == "feed") std::cout << " " << output.format;
-    if (!output.path.empty()) std::cout << " -> " << output.path;
-    if (!output.dir.empty())
-      std::cout << " -> " << output.dir << "/ (" << output.template_name << ")";
-    if (!output.url_path.empty()) std::cout << " served at " << output.url_path;
-    std::cout << "\n";
-  }
-  std::cout << "server: "
-            << (config->server.enabled ? "http://" + config->server.listen : std::string("off"))
-            << "\n";
-  std::cout << "digests (" << config->digests.size() << "):\n";
-  for (const auto& digest : config->digests) {
-    std::cout << "  " << digest.name << ": " << digest.schedule << " " << digest.timezone << " -> "
-              << digest.delivery << "\n";
-  }
+  PrintFeeds(*config);
+  PrintOutputsAndDigests(*config);
   return kExitOk;
 }
 
