@@ -50,14 +50,6 @@ int AlternateRank(pugi::xml_node link) {
   return 1;
 }
 
-std::optional<std::int64_t> ParseLength(std::string_view text) {
-  text = Trim(text);
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < 0) return std::nullopt;
-  return value;
-}
-
 void AddEnclosure(std::string url, std::string type, std::optional<std::int64_t> length,
                   ParsedItem* item) {
   if (url.empty()) return;

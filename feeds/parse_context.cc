@@ -4,6 +4,8 @@
 #include <boost/archive/iterators/binary_from_base64.hpp>
 #include <boost/archive/iterators/dataflow_exception.hpp>
 #include <boost/archive/iterators/transform_width.hpp>
+#include <charconv>
+#include <cstdint>
 #include <utility>
 
 #include "common/text.h"
@@ -220,6 +222,14 @@ void ParseContext::Warn(std::string message) {
   } else if (warnings_->size() == kMaxWarnings) {
     warnings_->push_back("more warnings omitted");
   }
+}
+
+std::optional<std::int64_t> ParseLength(std::string_view text) {
+  text = Trim(text);
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < 0) return std::nullopt;
+  return value;
 }
 
 std::string LanguageTag(std::string text) {

@@ -3,6 +3,7 @@
 // field clean-up rules. Internal to feeds/; not thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <pugixml.hpp>
 #include <string>
@@ -82,6 +83,10 @@ class ParseContext {
 // The display form of an RSS author: "jo@example.org (Jo Smith)" -> "Jo
 // Smith"; anything else as it is.
 std::string AuthorDisplayName(std::string_view text);
+
+// An enclosure's length attribute (RSS length, Atom length, Media RSS
+// fileSize): a non-negative decimal, trimmed; nullopt for anything else.
+std::optional<std::int64_t> ParseLength(std::string_view text);
 
 // A language tag as BCP 47 writes it: "en_US" -> "en-US" (feedparser's
 // normalisation); trimmed.

@@ -34,14 +34,6 @@ void SetOnce(pugi::xml_node* slot, pugi::xml_node node) {
   if (!*slot) *slot = node;
 }
 
-std::optional<std::int64_t> ParseLength(std::string_view text) {
-  text = Trim(text);
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < 0) return std::nullopt;
-  return value;
-}
-
 void CollectMedia(pugi::xml_node group, ParseContext& ctx, ItemNodes* nodes) {
   for (pugi::xml_node child : group.children()) {
     if (child.type() != pugi::node_element) continue;

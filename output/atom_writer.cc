@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "output/sanitizer.h"
+#include "output/xml_text.h"
 
 namespace tributary::output {
 namespace {
@@ -12,17 +13,7 @@ namespace {
 constexpr const char* kAtomNamespace = "http://www.w3.org/2005/Atom";
 constexpr const char* kTributaryNamespace = "urn:x-tributary:1";
 
-class StringWriter final : public pugi::xml_writer {
- public:
-  void write(const void* data, size_t size) override {
-    text.append(static_cast<const char*>(data), size);
-  }
-  std::string text;
-};
-
-void AddText(pugi::xml_node parent, const char* name, std::string_view value) {
-  parent.append_child(name).text().set(CleanText(value).c_str());
-}
+using xml::AddText;
 
 void AddTextConstruct(pugi::xml_node parent, const char* name, std::string_view value,
                       const char* type) {
@@ -125,10 +116,7 @@ std::string RenderAtom(const FeedDocument& document) {
   if (!document.generator.empty()) AddText(feed, "generator", document.generator);
   for (const OutputEntry& entry : document.entries) AddEntry(feed, entry);
 
-  StringWriter writer;
-  xml.save(writer, "  ", pugi::format_indent | pugi::format_skip_control_chars,
-           pugi::encoding_utf8);
-  return std::move(writer.text);
+  return xml::Save(xml);
 }
 
 }  // namespace tributary::output

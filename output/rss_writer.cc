@@ -5,21 +5,12 @@
 #include <string_view>
 
 #include "output/sanitizer.h"
+#include "output/xml_text.h"
 
 namespace tributary::output {
 namespace {
 
-class StringWriter final : public pugi::xml_writer {
- public:
-  void write(const void* data, size_t size) override {
-    text.append(static_cast<const char*>(data), size);
-  }
-  std::string text;
-};
-
-void AddText(pugi::xml_node parent, const char* name, std::string_view value) {
-  parent.append_child(name).text().set(CleanText(value).c_str());
-}
+using xml::AddText;
 
 void AddAtomLink(pugi::xml_node parent, const char* rel, const std::string& href,
                  const std::string& type) {
@@ -106,10 +97,7 @@ std::string RenderRss(const FeedDocument& document) {
   AddText(channel, "lastBuildDate", FormatRfc1123(document.updated));
   for (const OutputEntry& entry : document.entries) AddItem(channel, entry);
 
-  StringWriter writer;
-  xml.save(writer, "  ", pugi::format_indent | pugi::format_skip_control_chars,
-           pugi::encoding_utf8);
-  return std::move(writer.text);
+  return xml::Save(xml);
 }
 
 }  // namespace tributary::output
