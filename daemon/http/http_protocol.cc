@@ -119,18 +119,18 @@ void AppendPrometheusMetrics(const HttpServerStats& stats, std::string* out) {
   sample(kConnections, "event=\"shed\"", stats.connections_shed);
   sample(kConnections, "event=\"refused\"", stats.connections_refused);
   sample(kConnections, "event=\"timed_out\"", stats.connections_timed_out);
-  family("tributary_http_open_connections", "gauge", "Connections open now.");
-  sample("tributary_http_open_connections", "", stats.active_connections);
-  family("tributary_http_requests_total", "counter", "Requests read.");
-  sample("tributary_http_requests_total", "", stats.requests);
+  prometheus::Single(out, "tributary_http_open_connections", "gauge", "Connections open now.",
+                     static_cast<double>(stats.active_connections));
+  prometheus::Single(out, "tributary_http_requests_total", "counter", "Requests read.",
+                     static_cast<double>(stats.requests));
   constexpr std::string_view kResponses = "tributary_http_responses_total";
   family(kResponses, "counter", "Responses sent by status class.");
   sample(kResponses, "code=\"2xx\"", stats.responses_2xx);
   sample(kResponses, "code=\"304\"", stats.responses_304);
   sample(kResponses, "code=\"4xx\"", stats.responses_4xx);
   sample(kResponses, "code=\"5xx\"", stats.responses_5xx);
-  family("tributary_http_response_body_bytes_total", "counter", "Response body bytes sent.");
-  sample("tributary_http_response_body_bytes_total", "", stats.bytes_sent);
+  prometheus::Single(out, "tributary_http_response_body_bytes_total", "counter",
+                     "Response body bytes sent.", static_cast<double>(stats.bytes_sent));
 }
 
 std::string MakeEtag(std::string_view body) {
