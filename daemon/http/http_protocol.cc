@@ -1,15 +1,9 @@
 #include "daemon/http/http_protocol.h"
 
-// date::parse trips g++ 12's -Wmaybe-uninitialized inside date.h itself (see
-// common/time.cc); it is reported at the point of instantiation.
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-
 #define ZLIB_CONST
-#include <date/date.h>
 #include <zlib.h>
 
 #include <climits>
-#include <sstream>
 
 #include "common/prometheus.h"
 #include "common/text.h"
@@ -71,14 +65,6 @@ bool MatchesEtag(std::string_view if_none_match, std::string_view etag,
     if (token == "*" || token == etag || (!gzip_etag.empty() && token == gzip_etag)) match = true;
   });
   return match;
-}
-
-std::optional<Timestamp> ParseHttpDate(std::string_view text) {
-  std::istringstream in{std::string(text)};
-  Timestamp parsed;
-  in >> date::parse("%a, %d %b %Y %H:%M:%S GMT", parsed);
-  if (in.fail()) return std::nullopt;
-  return parsed;
 }
 
 // The tag of the gzip representation: a strong ETag must differ per coding.

@@ -3,11 +3,8 @@
 // to daemon/http (http_server.cc and its tests).
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
-
-#include "common/time.h"
 
 namespace tributary::daemon::http_protocol {
 
@@ -20,9 +17,6 @@ bool AcceptsGzip(std::string_view accept_encoding);
 // If-None-Match matches one of the representation's tags (weak comparison,
 // RFC 9110 §13.1.2) or is "*".
 bool MatchesEtag(std::string_view if_none_match, std::string_view etag, std::string_view gzip_etag);
-// An IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), as If-Modified-Since
-// carries it; nullopt for anything else.
-std::optional<Timestamp> ParseHttpDate(std::string_view text);
 // The tag of the gzip representation: a strong ETag must differ per coding.
 std::string GzipEtag(std::string_view etag);
 // The path of a request target ("/feed.atom?x=1", "http://h/feed.atom"),

@@ -18,6 +18,7 @@
 #include "common/log.h"
 #include "common/text.h"
 #include "daemon/http/http_protocol.h"
+#include "feeds/http_headers.h"
 
 namespace tributary::daemon {
 
@@ -30,7 +31,6 @@ using http_protocol::GzipEtag;
 using http_protocol::IsCompressible;
 using http_protocol::IsHtml;
 using http_protocol::MatchesEtag;
-using http_protocol::ParseHttpDate;
 using http_protocol::TargetPath;
 
 namespace {
@@ -310,7 +310,7 @@ class Session : public std::enable_shared_from_this<Session> {
       if (if_none_match != request.end()) {
         not_modified = MatchesEtag(View(if_none_match->value()), resource->etag, gzip_etag);
       } else if (resource->last_modified != Timestamp{}) {
-        auto since = ParseHttpDate(View(request[http::field::if_modified_since]));
+        auto since = feeds::ParseHttpDate(View(request[http::field::if_modified_since]));
         not_modified = since && resource->last_modified <= *since;
       }
     }

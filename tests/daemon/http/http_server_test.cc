@@ -218,6 +218,9 @@ TEST_F(HttpServerTest, IfModifiedSinceGives304) {
   EXPECT_EQ(get({{"If-Modified-Since", "Tue, 10 May 2022 00:00:00 GMT"}}).result_int(), 304u);
   EXPECT_EQ(get({{"If-Modified-Since", "Mon, 09 May 2022 02:48:23 GMT"}}).result_int(), 200u);
   EXPECT_EQ(get({{"If-Modified-Since", "yesterday"}}).result_int(), 200u);
+  // RFC 9110 §5.6.7: the obsolete RFC 850 and asctime forms count too.
+  EXPECT_EQ(get({{"If-Modified-Since", "Monday, 09-May-22 02:48:24 GMT"}}).result_int(), 304u);
+  EXPECT_EQ(get({{"If-Modified-Since", "Mon May  9 02:48:24 2022"}}).result_int(), 304u);
   // If-None-Match takes precedence over If-Modified-Since.
   EXPECT_EQ(
       get({{"If-None-Match", "\"old\""}, {"If-Modified-Since", "Mon, 09 May 2022 02:48:24 GMT"}})
