@@ -6,42 +6,30 @@
 #include <cctype>
 #include <memory>
 
+#include "common/curl_url.h"
 #include "common/text.h"
 #include "config/values.h"
 
 namespace tributary::config {
 namespace {
 
-struct UrlDeleter {
-  void operator()(CURLU* handle) const { curl_url_cleanup(handle); }
-};
-using UrlHandle = std::unique_ptr<CURLU, UrlDeleter>;
-
 // Reads one part; empty when absent.
 std::string GetPart(CURLU* handle, CURLUPart part) {
-  char* value = nullptr;
-  if (curl_url_get(handle, part, &value, 0) != CURLUE_OK || value == nullptr) return {};
-  std::string text(value);
-  curl_free(value);
-  return text;
+  return curl::Part(handle, part).value_or(std::string());
 }
 
 }  // namespace
 
 std::optional<CheckedUrl> CheckUrl(std::string_view url, std::string* why) {
-  UrlHandle handle(curl_url());
-  if (!handle) {
-    *why = "out of memory";
-    return std::nullopt;
-  }
   const std::string text(url);
   // Reject what curl would quietly repair, so the URL stays as written.
   if (text.find_first_of(" \t\r\n") != std::string::npos) {
     *why = "URLs cannot contain spaces or line breaks (write %20)";
     return std::nullopt;
   }
-  CURLUcode rc = curl_url_set(handle.get(), CURLUPART_URL, text.c_str(), CURLU_NON_SUPPORT_SCHEME);
-  if (rc != CURLUE_OK) {
+  CURLUcode rc = CURLUE_OK;
+  curl::Url handle = curl::ParseUrl(text, CURLU_NON_SUPPORT_SCHEME, &rc);
+  if (!handle) {
     *why = curl_url_strerror(rc);
     return std::nullopt;
   }
@@ -63,7 +51,7 @@ std::optional<CheckedUrl> CheckUrl(std::string_view url, std::string* why) {
 }
 
 std::optional<std::string> FileUrlForPath(const std::string& absolute_path) {
-  UrlHandle handle(curl_url());
+  curl::Url handle(curl_url());
   if (!handle) return std::nullopt;
   if (curl_url_set(handle.get(), CURLUPART_SCHEME, "file", 0) != CURLUE_OK ||
       curl_url_set(handle.get(), CURLUPART_PATH, absolute_path.c_str(), CURLU_URLENCODE) !=

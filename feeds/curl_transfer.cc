@@ -12,7 +12,9 @@
 #include <utility>
 #include <vector>
 
+#include "common/curl_url.h"
 #include "common/log.h"
+#include "common/text.h"
 #include "feeds/address_policy.h"
 #include "feeds/http_headers.h"
 
@@ -30,50 +32,27 @@ bool HasLineBreak(std::string_view text) {
   return text.find_first_of("\r\n") != std::string_view::npos;
 }
 
-std::string Lowercase(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 // Scheme and absolute form of `location` resolved against `base`, with
 // curl's URL parser. Empty scheme when it cannot be parsed.
 std::pair<std::string, std::string> ResolveLocation(const std::string& base,
                                                     const std::string& location) {
-  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> url(curl_url(), &curl_url_cleanup);
-  if (!url) return {};
-  if (curl_url_set(url.get(), CURLUPART_URL, base.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK)
+  const curl::Url url = curl::ParseUrl(base, CURLU_NON_SUPPORT_SCHEME);
+  if (!url || curl_url_set(url.get(), CURLUPART_URL, location.c_str(), CURLU_NON_SUPPORT_SCHEME) !=
+                  CURLUE_OK) {
     return {};
-  if (curl_url_set(url.get(), CURLUPART_URL, location.c_str(), CURLU_NON_SUPPORT_SCHEME) !=
-      CURLUE_OK)
-    return {};
-  std::pair<std::string, std::string> out;
-  char* part = nullptr;
-  if (curl_url_get(url.get(), CURLUPART_SCHEME, &part, 0) == CURLUE_OK) {
-    out.first = Lowercase(part);
-    curl_free(part);
   }
-  if (curl_url_get(url.get(), CURLUPART_URL, &part, 0) == CURLUE_OK) {
-    out.second = part;
-    curl_free(part);
-  }
-  return out;
+  return {ToLowerAscii(curl::Part(url.get(), CURLUPART_SCHEME).value_or(std::string())),
+          curl::Part(url.get(), CURLUPART_URL).value_or(std::string())};
 }
 
 std::string SchemeOf(const std::string& url) { return ResolveLocation(url, url).first; }
 
 // The host name of `url` in lower case, without brackets; empty if none.
 std::string HostOf(const std::string& url) {
-  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> handle(curl_url(), &curl_url_cleanup);
-  char* host = nullptr;
-  if (!handle || curl_url_set(handle.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK ||
-      curl_url_get(handle.get(), CURLUPART_HOST, &host, 0) != CURLUE_OK) {
-    return {};
-  }
-  std::string out = Lowercase(host);
-  curl_free(host);
+  const curl::Url handle = curl::ParseUrl(url);
+  std::optional<std::string> host;
+  if (!handle || !(host = curl::Part(handle.get(), CURLUPART_HOST))) return {};
+  std::string out = ToLowerAscii(*host);
   if (out.size() >= 2 && out.front() == '[' && out.back() == ']')
     out = out.substr(1, out.size() - 2);
   return out;
@@ -98,9 +77,9 @@ std::string AddressText(const curl_sockaddr& address) {
 // HTML page that needs a browser; the feed will never parse from it.
 bool LooksLikeBotChallenge(std::string_view content_type, std::string_view body,
                            std::string_view mitigated_header) {
-  if (Lowercase(mitigated_header) == "challenge") return true;
-  if (Lowercase(content_type).find("html") == std::string::npos) return false;
-  const std::string page = Lowercase(body.substr(0, kErrorBodyKeep));
+  if (ToLowerAscii(mitigated_header) == "challenge") return true;
+  if (ToLowerAscii(content_type).find("html") == std::string::npos) return false;
+  const std::string page = ToLowerAscii(body.substr(0, kErrorBodyKeep));
   static constexpr std::string_view kMarkers[] = {"cf-chl",
                                                   "challenge-platform",
                                                   "just a moment...",
@@ -184,7 +163,7 @@ bool CurlTransfer::BuildHeaderList() {
            "the request header '" + name + "' is malformed; fix the feed's headers in the config");
       return false;
     }
-    if (Lowercase(name) == "accept") has_accept = true;
+    if (ToLowerAscii(name) == "accept") has_accept = true;
     // "Name;" is curl's way to send a header with an empty value.
     lines.push_back(value.empty() ? name + ";" : name + ": " + value);
   }

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/curl_url.h"
 #include "common/text.h"
 #include "feeds/charset.h"
 #include "feeds/html_scan.h"
@@ -250,13 +251,7 @@ bool HasScheme(std::string_view url) {
 
 UrlResolver::UrlResolver(std::string_view base) : base_(Trim(base, kAsciiWhitespace)) {
   if (base_.empty() || !HasScheme(base_)) return;
-  CURLU* url = curl_url();
-  if (url == nullptr) return;
-  if (curl_url_set(url, CURLUPART_URL, base_.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
-    curl_url_cleanup(url);
-    return;
-  }
-  handle_ = url;
+  handle_ = curl::ParseUrl(base_, CURLU_NON_SUPPORT_SCHEME).release();
 }
 
 UrlResolver::~UrlResolver() {
@@ -309,19 +304,14 @@ std::string UrlResolver::Resolve(std::string_view ref) const {
 }
 
 std::string UrlResolver::ResolveWithCurl(std::string_view ref) const {
-  CURLU* url = curl_url_dup(static_cast<CURLU*>(handle_));
-  if (url == nullptr) return std::string(ref);
+  const curl::Url url(curl_url_dup(static_cast<CURLU*>(handle_)));
+  if (!url) return std::string(ref);
   std::string result(ref);
   // Setting a relative URL on a handle that holds one resolves it (RFC 3986).
-  if (curl_url_set(url, CURLUPART_URL, result.c_str(),
+  if (curl_url_set(url.get(), CURLUPART_URL, result.c_str(),
                    CURLU_NON_SUPPORT_SCHEME | CURLU_ALLOW_SPACE) == CURLUE_OK) {
-    char* text = nullptr;
-    if (curl_url_get(url, CURLUPART_URL, &text, 0) == CURLUE_OK && text != nullptr) {
-      result = EscapeInvalidBytes(text);
-    }
-    curl_free(text);
+    if (auto text = curl::Part(url.get(), CURLUPART_URL)) result = EscapeInvalidBytes(*text);
   }
-  curl_url_cleanup(url);
   return result;
 }
 

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/curl_url.h"
 #include "common/text.h"
 #include "output/sanitizer_rules.h"
 
@@ -506,19 +507,12 @@ std::string ResolveUrl(std::string_view base, std::string_view ref) {
   if (ref_text.starts_with('#')) {
     return base_text.substr(0, base_text.find('#')) + ref_text;
   }
-  CURLU* handle = curl_url();
-  if (handle == nullptr) return "";
-  std::string result;
-  if (curl_url_set(handle, CURLUPART_URL, base_text.c_str(), 0) == CURLUE_OK &&
-      curl_url_set(handle, CURLUPART_URL, ref_text.c_str(), CURLU_URLENCODE) == CURLUE_OK) {
-    char* url = nullptr;
-    if (curl_url_get(handle, CURLUPART_URL, &url, 0) == CURLUE_OK && url != nullptr) {
-      result = url;
-    }
-    curl_free(url);
+  const curl::Url handle = curl::ParseUrl(base_text);
+  if (!handle ||
+      curl_url_set(handle.get(), CURLUPART_URL, ref_text.c_str(), CURLU_URLENCODE) != CURLUE_OK) {
+    return "";
   }
-  curl_url_cleanup(handle);
-  return result;
+  return curl::Part(handle.get(), CURLUPART_URL).value_or(std::string());
 }
 
 }  // namespace tributary::output

@@ -19,6 +19,7 @@
 #include <fstream>
 #include <memory>
 
+#include "common/curl_url.h"
 #include "common/host.h"
 
 extern char** environ;
@@ -297,19 +298,10 @@ Result<DeliveryTarget> ParseSmtpUrl(std::string_view spec, const std::string& pa
   const std::string context = "delivery";
   DeliveryTarget target;
   target.kind = DeliveryTarget::Kind::kSmtp;
-  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> url(curl_url(), curl_url_cleanup);
-  const std::string text(spec);
-  if (!url || curl_url_set(url.get(), CURLUPART_URL, text.c_str(), 0) != CURLUE_OK) {
-    return Error{ErrorCode::kConfig, "not a valid smtp:// or smtps:// URL", context};
-  }
-  const auto get = [&](CURLUPart part) -> std::string {
-    char* value = nullptr;
-    if (curl_url_get(url.get(), part, &value, CURLU_URLDECODE) != CURLUE_OK || value == nullptr) {
-      return "";
-    }
-    std::string result(value);
-    curl_free(value);
-    return result;
+  const curl::Url url = curl::ParseUrl(std::string(spec));
+  if (!url) return Error{ErrorCode::kConfig, "not a valid smtp:// or smtps:// URL", context};
+  const auto get = [&](CURLUPart part) {
+    return curl::Part(url.get(), part, CURLU_URLDECODE).value_or(std::string());
   };
   if (!get(CURLUPART_PASSWORD).empty()) {
     return Error{ErrorCode::kConfig,

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <utility>
 
+#include "common/curl_url.h"
 #include "common/log.h"
 #include "common/text.h"
 #include "feeds/parser.h"
@@ -19,26 +20,13 @@ using SteadyClock = std::chrono::steady_clock;
 }  // namespace
 
 std::optional<UrlHost> ParseUrlHost(const std::string& url) {
-  CURLU* handle = curl_url();
-  if (handle == nullptr) return std::nullopt;
-  std::optional<UrlHost> parts;
-  if (curl_url_set(handle, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK) {
-    char* scheme = nullptr;
-    char* host = nullptr;
-    char* port = nullptr;
-    curl_url_get(handle, CURLUPART_SCHEME, &scheme, 0);
-    curl_url_get(handle, CURLUPART_HOST, &host, 0);
-    curl_url_get(handle, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
-    if (scheme != nullptr && host != nullptr && *host != '\0') {
-      parts = UrlHost{scheme, host, port != nullptr ? std::atoi(port) : 0};
-      parts->host = ToLowerAscii(parts->host);
-    }
-    curl_free(scheme);
-    curl_free(host);
-    curl_free(port);
-  }
-  curl_url_cleanup(handle);
-  return parts;
+  const curl::Url handle = curl::ParseUrl(url);
+  if (!handle) return std::nullopt;
+  auto scheme = curl::Part(handle.get(), CURLUPART_SCHEME);
+  auto host = curl::Part(handle.get(), CURLUPART_HOST);
+  auto port = curl::Part(handle.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
+  if (!scheme || !host || host->empty()) return std::nullopt;
+  return UrlHost{*scheme, ToLowerAscii(*host), port ? std::atoi(port->c_str()) : 0};
 }
 
 std::string HostKey(const std::string& url) {

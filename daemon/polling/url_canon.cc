@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include "common/curl_url.h"
 #include "common/text.h"
 
 namespace tributary::daemon {
@@ -21,21 +22,7 @@ constexpr std::array<std::string_view, 27> kTrackingParameters = {
     "scm",    "spm_id_from", "vero_id", "oly_enc_id", "oly_anon_id", "wt.mc_id", "wt_mc_id",
     "ncid",   "cmpid",       "icid",    "s_cid",      "_ga",         "ref_src"};
 
-struct UrlDeleter {
-  void operator()(CURLU* url) const { curl_url_cleanup(url); }
-};
-struct CurlStringDeleter {
-  void operator()(char* text) const { curl_free(text); }
-};
-using CurlString = std::unique_ptr<char, CurlStringDeleter>;
-
-// The part, or nullopt when curl has none.
-std::optional<std::string> GetPart(CURLU* url, CURLUPart part, unsigned int flags = 0) {
-  char* raw = nullptr;
-  if (curl_url_get(url, part, &raw, flags) != CURLUE_OK || raw == nullptr) return std::nullopt;
-  CurlString owned(raw);
-  return std::string(owned.get());
-}
+using curl::Part;
 
 bool IsTracking(std::string_view name, const std::vector<std::string>& extra) {
   const std::string lower = ToLowerAscii(name);
@@ -76,25 +63,22 @@ std::string CanonicalUrl(std::string_view url,
                          const std::vector<std::string>& extra_tracking_params) {
   const std::string input(Trim(url));
   if (input.empty()) return input;
-  std::unique_ptr<CURLU, UrlDeleter> handle(curl_url());
+  const curl::Url handle = curl::ParseUrl(input, CURLU_NON_SUPPORT_SCHEME);
   if (!handle) return input;
   CURLU* u = handle.get();
-  if (curl_url_set(u, CURLUPART_URL, input.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
-    return input;
-  }
-  if (auto host = GetPart(u, CURLUPART_HOST)) {
+  if (auto host = Part(u, CURLUPART_HOST)) {
     curl_url_set(u, CURLUPART_HOST, ToLowerAscii(*host).c_str(), 0);
   }
   // With CURLU_NO_DEFAULT_PORT curl reports no port when it is the scheme's default.
-  if (GetPart(u, CURLUPART_PORT) && !GetPart(u, CURLUPART_PORT, CURLU_NO_DEFAULT_PORT)) {
+  if (Part(u, CURLUPART_PORT) && !Part(u, CURLUPART_PORT, CURLU_NO_DEFAULT_PORT)) {
     curl_url_set(u, CURLUPART_PORT, nullptr, 0);
   }
   curl_url_set(u, CURLUPART_FRAGMENT, nullptr, 0);
-  if (auto query = GetPart(u, CURLUPART_QUERY)) {
+  if (auto query = Part(u, CURLUPART_QUERY)) {
     const std::string clean = CleanQuery(*query, extra_tracking_params);
     curl_url_set(u, CURLUPART_QUERY, clean.empty() ? nullptr : clean.c_str(), 0);
   }
-  auto out = GetPart(u, CURLUPART_URL);
+  auto out = Part(u, CURLUPART_URL);
   return out ? *out : input;
 }
 
