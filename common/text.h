@@ -52,6 +52,16 @@ constexpr bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 // A copy of `text` with A-Z lowered.
 std::string ToLowerAscii(std::string_view text);
 
+// Appends `text` with &, < and > escaped, and " too in an attribute value:
+// the least that keeps text from being read as markup.
+void AppendHtmlEscaped(std::string& out, std::string_view text, bool attribute = false);
+inline std::string EscapeHtml(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 16);
+  AppendHtmlEscaped(out, text);
+  return out;
+}
+
 // FNV-1a, 64 bits. Stable across runs and platforms, so ids derived from it
 // can be published; not for hash tables fed by untrusted input.
 inline constexpr std::uint64_t kFnv1a64Basis = 14695981039346656037ULL;

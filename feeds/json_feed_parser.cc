@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "common/text.h"
 #include "common/time.h"
 
 namespace tributary::feeds {
@@ -41,22 +42,6 @@ std::string_view String(const json& object, const char* key) {
   auto it = object.find(key);
   if (it == object.end() || !it->is_string()) return {};
   return it->get_ref<const std::string&>();
-}
-
-std::string EscapeHtml(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 16);
-  for (char c : text) {
-    if (c == '&')
-      out.append("&amp;");
-    else if (c == '<')
-      out.append("&lt;");
-    else if (c == '>')
-      out.append("&gt;");
-    else
-      out.push_back(c);
-  }
-  return out;
 }
 
 // JSON Feed dates are RFC 3339; some feeds give Unix seconds instead.

@@ -17,27 +17,6 @@
 namespace tributary::feeds {
 namespace {
 
-std::string EscapeHtml(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 16);
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out.append("&amp;");
-        break;
-      case '<':
-        out.append("&lt;");
-        break;
-      case '>':
-        out.append("&gt;");
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-
 // Markup that was escaped twice reads as "&lt;p&gt;" after XML decoding and
 // holds no tag at all.
 bool LooksEscapedTwice(std::string_view html) {

@@ -206,27 +206,6 @@ std::optional<std::string> Sanitizer::FilterAttribute(const std::string& tag, st
   return std::string(value);
 }
 
-void AppendEscaped(std::string& out, std::string_view text, bool attribute) {
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += attribute ? "&quot;" : "\"";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-}
-
 void Sanitizer::OpenTag(const GumboNode* node, const std::string& name) {
   out_ += '<';
   out_ += name;
@@ -248,7 +227,7 @@ void Sanitizer::OpenTag(const GumboNode* node, const std::string& name) {
     out_ += ' ';
     out_ += attr_name;
     out_ += "=\"";
-    AppendEscaped(out_, *kept, true);
+    AppendHtmlEscaped(out_, *kept, true);
     out_ += '"';
   }
   out_ += '>';
@@ -258,7 +237,7 @@ void Sanitizer::WriteText(std::string_view text, bool raw) {
   if (raw) {
     out_ += text;
   } else {
-    AppendEscaped(out_, text, false);
+    AppendHtmlEscaped(out_, text, false);
   }
 }
 
