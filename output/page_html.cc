@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstdlib>
 
+#include "common/text.h"
+
 namespace tributary::output::page {
 namespace {
 
@@ -84,29 +86,21 @@ bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix) {
 std::string Escape(std::string_view text) {
   std::string out;
   out.reserve(text.size() + text.size() / 8);
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') break;
-        if (c == '\x7f') break;
-        out += c;
-    }
+  // The common escaper between the characters it does not handle: ' (so
+  // single-quoted attributes are safe too) and the control characters HTML
+  // forbids, which are dropped.
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool control =
+        (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
+        c == '\x7f';
+    if (!control && c != '\'') continue;
+    AppendHtmlEscaped(out, text.substr(start, i - start), true);
+    if (c == '\'') out += "&#39;";
+    start = i + 1;
   }
+  AppendHtmlEscaped(out, text.substr(start), true);
   return out;
 }
 
