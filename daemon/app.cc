@@ -22,12 +22,12 @@
 namespace tributary::daemon {
 namespace {
 
-Poller::Options PollerOptions(const config::Config& config) {
+Poller::Options PollerOptions(const config::Config& config, const std::string& node) {
   Poller::Options options;
   options.max_transfers = config.fetch.max_transfers;
   options.max_per_host = config.fetch.max_per_host;
   options.host_spacing = config.fetch.host_spacing;
-  options.node = config.cluster.node.empty() ? DefaultNodeName() : config.cluster.node;
+  options.node = node;
   options.lease = config.cluster.lease;
   return options;
 }
@@ -71,6 +71,8 @@ struct Daemon::Impl {
   // store only it uses; on a shared one, while it holds the writer role.
   bool writer = true;
   bool roles_known = false;
+  // cluster.node, or host name + pid; fixed at start, as leases carry it.
+  std::string node;
   bool output_pending = false;
   std::chrono::steady_clock::time_point output_due{};
   std::chrono::steady_clock::time_point last_output{};
@@ -102,16 +104,18 @@ Result<void> Daemon::Impl::Open() {
   auto built = BuildFeedSpecs(config, *store);
   if (!built) return built.error();
   specs = std::move(*built);
-  poller = std::make_unique<Poller>(io, *fetcher, *store, clock, parse_pool, PollerOptions(config));
+  node = config.cluster.node.empty() ? DefaultNodeName() : config.cluster.node;
+  poller = std::make_unique<Poller>(io, *fetcher, *store, clock, parse_pool,
+                                    PollerOptions(config, node));
   poller->SetFeeds(specs);
   TakeRoles();
   outputs = std::make_unique<Publisher>(*store, clock, io);
   outputs->Configure(config, specs);
   poller->SetMetrics(&metrics);
   if (store->Shared()) {
-    metrics.SetClusterNode(PollerOptions(config).node);
+    metrics.SetClusterNode(node);
     metrics.SetWriter(writer);
-    outputs->SetClusterRole(PollerOptions(config).node, writer);
+    outputs->SetClusterRole(node, writer);
   }
   outputs->SetMetrics(&metrics, [this] { return poller->InFlight(); });
   outputs->SetHostHealth([this] {
@@ -186,7 +190,7 @@ void Daemon::Impl::Apply(const config::Config& next) {
   config.storage.url = storage_url;
   config.server = server;
   specs = std::move(*built);
-  poller->SetOptions(PollerOptions(config));
+  poller->SetOptions(PollerOptions(config, node));
   poller->SetFeeds(specs);
   outputs->Configure(config, specs);
   ReplaceDigests(std::move(*next_digests));
@@ -306,7 +310,6 @@ void Daemon::Impl::TakeRoles() {
   }
   const bool now_writer = held && *held;
   if (now_writer != writer || !roles_known) {
-    const std::string node = PollerOptions(config).node;
     if (now_writer) {
       log::Info("cluster: node {} writes the output files", node);
     } else {
@@ -316,7 +319,7 @@ void Daemon::Impl::TakeRoles() {
   const bool became = now_writer && !writer;
   writer = now_writer;
   metrics.SetWriter(writer);
-  if (outputs) outputs->SetClusterRole(PollerOptions(config).node, writer);
+  if (outputs) outputs->SetClusterRole(node, writer);
   roles_known = true;
   if (became && outputs) ScheduleOutputs(/*promptly=*/true);
 }

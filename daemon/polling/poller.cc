@@ -265,7 +265,7 @@ std::size_t Poller::ClaimAndStart(const std::vector<Picked>& picked, Timestamp n
     log::DatabaseError("cannot claim " + std::to_string(ids.size()) + " due feeds",
                        claimed.error());
     for (const Picked& pick : picked) Refused(pick, now, "");
-    return picked.size();
+    return 0;  // another pass would fail the same way
   }
   log::DatabaseAnswers();
   if (metrics_ != nullptr) {

@@ -139,7 +139,8 @@ class Poller {
                               const std::function<void(std::chrono::milliseconds)>& retry_in);
   // Claims the picked feeds in one store call and starts those granted;
   // the others give their host slot back and wait for the node that has
-  // them. Returns how many were refused.
+  // them. Returns how many were refused (slots a next pass may fill); 0
+  // when the claim itself failed.
   std::size_t ClaimAndStart(const std::vector<Picked>& picked, Timestamp now);
   void Refused(const Picked& picked, Timestamp now, std::string_view why);
   void RenewLeases();
